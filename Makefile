@@ -1,0 +1,43 @@
+# Two commands for users (`make lab`, `make test`); every target sets up what it needs.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.requirements-installed
+
+.PHONY: lab lab-prepare test lint course datasets freeze clean
+
+# (Re)install only when requirements.txt or pyproject.toml changed since the last install.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(PY) -m workbench lab
+
+lab-prepare: $(STAMP)
+	$(PY) -m workbench prepare
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+datasets: $(STAMP)
+	$(PY) -m workbench datasets build --size small
+
+# Re-execute the source notebooks so their committed outputs match the code (authors only).
+course: $(STAMP)
+	$(PY) -m workbench course execute
+
+freeze: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable > requirements.lock.tmp && \
+	  { sed -n '1,2p' requirements.txt; cat requirements.lock.tmp; echo "-e ."; } > requirements.new && \
+	  mv requirements.new requirements.txt && rm requirements.lock.tmp
+
+clean:
+	rm -rf workspace grading/release grading/autograded grading/submitted grading/feedback \
+	  grading/exchange grading/gradebook.db grading/.workbench datasets/*/small datasets/*/full

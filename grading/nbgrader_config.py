@@ -1,0 +1,36 @@
+"""nbgrader configuration for the workbench course (the course root is this folder).
+
+Source notebooks live in ``../courses`` (one folder per unit = one assignment), so the
+course content is edited in one place and nbgrader's ``release/``, ``submitted/``,
+``autograded/`` and ``feedback/`` folders, the gradebook and the exchange are generated
+here and kept out of git. Paths are absolute so every command finds the same course
+whatever folder it is started from.
+"""
+
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c = get_config()  # noqa: F821  (provided by nbgrader's config loader)
+
+c.CourseDirectory.course_id = "data_literacy"
+c.CourseDirectory.root = HERE
+c.CourseDirectory.source_directory = os.path.join(os.pardir, "courses")
+c.CourseDirectory.db_url = os.environ.get(
+    "WORKBENCH_GRADEBOOK_URL", "sqlite:///" + os.path.join(HERE, "gradebook.db")
+)
+# Files learners' notebooks write (output/) and built data are not course material.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "output"]
+
+c.Exchange.root = os.path.join(HERE, "exchange")
+c.Exchange.path_includes_course = True
+
+# Learners see Japanese placeholders instead of "YOUR CODE HERE".
+c.ClearSolutions.code_stub = {
+    "python": "# ここに答えのコードを書いてください\n"
+    'raise NotImplementedError("まだ解答が書かれていません")'
+}
+c.ClearSolutions.text_stub = "ここに回答を書いてください。"
+
+# Each cell may run at most this long at autograde (nbgrader's default is 30 s).
+c.ExecutePreprocessor.timeout = 60
