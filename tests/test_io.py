@@ -162,7 +162,8 @@ def test_to_number_numeric_series_returned_unchanged():
     ("R6/4/1", "2024-04-01"), ("r6.4.1", "2024-04-01"), ("令和６年４月１日", "2024-04-01"),
     ("H31.4.30", "2019-04-30"), ("平成31年4月30日", "2019-04-30"), ("㍻元年1月8日", "1989-01-08"),
     ("昭和64年1月7日", "1989-01-07"), ("S64.1.7", "1989-01-07"), ("S22.5.3", "1947-05-03"),
-    ("大正15年12月24日", "1926-12-24"), ("T1.7.30", "1912-07-30"), ("明治45年7月29日", "1912-07-29"),
+    ("大正15年12月24日", "1926-12-24"), ("T1.7.30", "1912-07-30"),
+    ("明治45年7月29日", "1912-07-29"),
     ("2024-04-01", "2024-04-01"), ("2024/4/1", "2024-04-01"), ("2024年4月1日", "2024-04-01"),
     ("20240401", "2024-04-01"), ("R6.2.29", "2024-02-29"),
 ])
@@ -258,7 +259,9 @@ def test_find_header_row_prefers_text_row_over_wider_numeric_rows():
 
 
 def test_find_header_row_ignores_text_row_without_data_below():
-    raw = pd.DataFrame([["地域", "人口"], ["A市", "10"], ["注: 単位は人", "出典: 国勢調査"]])
+    # The footnote row is wider than the header but has nothing below it.
+    raw = pd.DataFrame([["地域", "人口", None], ["A市", "10", None],
+                        ["注: 単位は人", "出典: 国勢調査", "調査年: 令和2年"]])
     assert find_header_row(raw) == 0
 
 
@@ -319,6 +322,7 @@ def test_read_utf8_bom_csv_drops_empty_rows_and_columns(tmp_path):
     df = read_table(path)
     assert list(df.columns) == ["地域", "人口"]  # no "\ufeff地域", empty column B dropped
     assert df.to_dict("list") == {"地域": ["A市", "B市"], "人口": ["10", "20"]}
+    assert list(read_table(path, encoding="utf-8").columns) == ["地域", "人口"]  # BOM removed
 
 
 def test_read_utf16_tab_separated_txt(tmp_path):
@@ -364,6 +368,14 @@ def test_clean_table_leaves_code_columns_and_text(cp932_csv):
     assert cleaned["職員番号"].tolist() == ["0012", "0345"]  # leading zeros mean a code
     assert cleaned["受講時間"].tolist() == [1234.0, -5.0]
     assert notes.empty and list(notes.columns) == ["列", "行", "元の値", "扱い"]
+
+
+def test_clean_table_autodetect_threshold_is_80_percent():
+    df = pd.DataFrame({"4of5": ["1", "2", "3", "4", "不明"], "3of5": ["1", "2", "3", "A", "B"]})
+    cleaned, notes = clean_table(df)
+    assert cleaned["4of5"].tolist()[:4] == [1.0, 2.0, 3.0, 4.0]
+    assert cleaned["3of5"].tolist() == ["1", "2", "3", "A", "B"]
+    assert notes.values.tolist() == [["4of5", 4, "不明", "数値に変換できません→欠損値"]]
 
 
 def test_clean_table_unknown_column_lists_columns():

@@ -52,7 +52,10 @@ def variable(name: str, hint: str | None = None) -> Any:
     __tracebackhide__ = True
     namespace = sys._getframe(1).f_globals
     if name not in namespace:
-        message = f"変数 {name} がまだありません。上の演習セルで {name} = ... と代入してから実行しましたか？"
+        message = (
+            f"変数 {name} がまだありません。"
+            f"上の演習セルで {name} = ... と代入してから実行しましたか？"
+        )
         fail(message + (f" {hint}" if hint else ""))
     return namespace[name]
 
@@ -83,11 +86,15 @@ def dataframe(
         expect(not missing, f"{name} に列 {missing} がありません。今ある列: {list(obj.columns)}")
         if only_columns:
             extra = [c for c in obj.columns if c not in wanted]
-            expect(not extra, f"{name} に余分な列 {extra} があります。必要な列 {wanted} だけを選びましょう。")
+            expect(
+                not extra,
+                f"{name} に余分な列 {extra} があります。必要な列 {wanted} だけを選びましょう。",
+            )
     if rows is not None:
         expect(
             len(obj) == rows,
-            f"{name} の行数が {len(obj)} 行です。{rows} 行になるはずです。条件や件数の指定を見直しましょう。",
+            f"{name} の行数が {len(obj)} 行です。{rows} 行になるはずです。"
+            "条件や件数の指定を見直しましょう。",
         )
 
 
@@ -95,10 +102,15 @@ def series(obj: Any, name: str, *, length: int | None = None) -> None:
     """Check that ``obj`` is a Series (one column or a groupby result)."""
     __tracebackhide__ = True
     if isinstance(obj, pd.DataFrame) and obj.shape[1] == 1:
-        fail(f"{name} が1列の DataFrame になっています。df['列名'] のように角かっこ1つで Series にしましょう。")
+        fail(
+            f"{name} が1列の DataFrame になっています。"
+            "df['列名'] のように角かっこ1つで Series にしましょう。"
+        )
     expect(isinstance(obj, pd.Series), f"{name} は Series ではなく {type(obj).__name__} です。")
     if length is not None:
-        expect(len(obj) == length, f"{name} の要素数が {len(obj)} です。{length} 個になるはずです。")
+        expect(
+            len(obj) == length, f"{name} の要素数が {len(obj)} です。{length} 個になるはずです。"
+        )
 
 
 def number(
@@ -139,7 +151,9 @@ def descending(values: Iterable[float], name: str, hint: str | None = None) -> N
     numbers = pd.Series(list(values), dtype="float64")
     expect(
         numbers.is_monotonic_decreasing,
-        hint or f"{name} が大きい順（降順）に並んでいません。sort_values(..., ascending=False) を使いましょう。",
+        hint
+        or f"{name} が大きい順（降順）に並んでいません。"
+        "sort_values(..., ascending=False) を使いましょう。",
     )
 
 

@@ -49,7 +49,9 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m workbench", description="データ活用研修ワークベンチ")
+    parser = argparse.ArgumentParser(
+        prog="python -m workbench", description="データ活用研修ワークベンチ"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     data = commands.add_parser("datasets", help="データセットの作成・一覧").add_subparsers(
@@ -69,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("units", nargs="*", help="単元名（省略時はすべて）")
     release.add_argument("--force", action="store_true", help="最新でも作り直す")
     release.set_defaults(handler=_course_release)
-    execute = courses.add_parser("execute", help="教材（解答入り）を実行して出力を保存する（作成者向け）")
+    execute = courses.add_parser(
+        "execute", help="教材（解答入り）を実行して出力を保存する（作成者向け）"
+    )
     execute.add_argument("units", nargs="*", help="単元名（省略時はすべて）")
     execute.set_defaults(handler=_course_execute)
 

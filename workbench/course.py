@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -62,11 +63,28 @@ def release_dir(unit: str) -> Path:
     return grading_dir() / "release" / unit
 
 
+def environment_with_tools() -> dict[str, str]:
+    """This process's environment with the interpreter's ``bin`` first on PATH.
+
+    nbgrader shells out to ``alembic`` and JupyterLab to ``jupyter``; when the workbench
+    runs as ``.venv/bin/python -m workbench`` without an activated venv, those commands
+    are only found this way.
+    """
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
 def nbgrader(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run an nbgrader command in the course root and fail with its log on error."""
     command = [sys.executable, "-m", "nbgrader", *args]
     result = subprocess.run(
-        command, cwd=cwd or grading_dir(), capture_output=True, text=True, check=False
+        command,
+        cwd=cwd or grading_dir(),
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment_with_tools(),
     )
     if result.returncode != 0:
         raise CourseError(

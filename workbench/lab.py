@@ -57,6 +57,9 @@ def lab_command(workspace: Path, port: int | None = None, open_browser: bool = T
         "--ip=127.0.0.1",
         f"--ServerApp.root_dir={workspace}",
     ]
+    if os.name == "posix" and os.geteuid() == 0:
+        # Containers and CI run as root; JupyterLab refuses that unless told it is intended.
+        command.append("--allow-root")
     if port is not None:
         command.append(f"--port={port}")
     if not open_browser:
@@ -71,4 +74,4 @@ def start(workspace: Path | None = None, port: int | None = None, open_browser: 
     command = lab_command(workspace, port, open_browser)
     print("JupyterLab を起動します。表示される URL（token 付き）をブラウザで開いてください。")
     sys.stdout.flush()
-    os.execv(command[0], command)
+    os.execve(command[0], command, course.environment_with_tools())

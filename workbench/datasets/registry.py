@@ -7,7 +7,6 @@ in ``datasets/NAME/SIZE/`` next to the dataset's data card (``datasets/NAME/READ
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import inspect
 import json
@@ -20,6 +19,11 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.paths import datasets_dir
+
+try:
+    import fcntl
+except ImportError:  # Windows staff PCs: one learner, no concurrent builders to wait for
+    fcntl = None
 
 SIZES = ("small", "full")
 STAMP = ".build.json"
@@ -116,7 +120,8 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     lock_path = target.parent / f".{target.name}.lock"
     with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
         if _is_current(target, fingerprint):
             return target
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))

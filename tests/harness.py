@@ -1,0 +1,115 @@
+"""Test helpers that drive the real nbgrader on a throw-away copy of the course."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from workbench import course
+from workbench.paths import REPO_ROOT
+
+SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A realistic mistake: replaces one solution cell; ``test`` must fail with ``hint``."""
+
+    cell: str
+    test: str
+    code: str
+    hint: str
+
+
+def make_course(tmp: Path) -> Path:
+    """Copy the nbgrader config and the course sources into ``tmp``; return the course root."""
+    root = tmp / "grading"
+    root.mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "grading" / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(
+        REPO_ROOT / "courses",
+        tmp / "courses",
+        ignore=shutil.ignore_patterns("output", ".ipynb_checkpoints", "__pycache__"),
+    )
+    return root
+
+
+def nbgrader(root: Path, *args: str) -> str:
+    result = course.nbgrader(*args, cwd=root)
+    return result.stdout + result.stderr
+
+
+def cells_by_id(notebook) -> dict[str, nbformat.NotebookNode]:
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell
+        for cell in notebook.cells
+        if "nbgrader" in cell.metadata and "grade_id" in cell.metadata["nbgrader"]
+    }
+
+
+def solution_code(source_cell) -> str:
+    """The learner's answer: the solution cell without nbgrader's delimiter lines."""
+    return "\n".join(
+        line for line in source_cell.source.splitlines() if not SOLUTION_MARKER.match(line)
+    )
+
+
+def solution_cells(notebook) -> dict[str, nbformat.NotebookNode]:
+    return {
+        gid: cell
+        for gid, cell in cells_by_id(notebook).items()
+        if cell.metadata["nbgrader"].get("solution") and cell.cell_type == "code"
+    }
+
+
+def answered(released, source, replace: dict[str, str] | None = None):
+    """A copy of the released notebook with every code exercise answered as in ``source``.
+
+    ``replace`` maps solution cell ids to other code (wrong answers).
+    """
+    notebook = nbformat.from_dict(released)
+    answers = {gid: solution_code(cell) for gid, cell in solution_cells(source).items()}
+    answers.update(replace or {})
+    for gid, cell in cells_by_id(notebook).items():
+        if gid in answers and cell.cell_type == "code":
+            cell.source = answers[gid]
+    return notebook
+
+
+def submit(root: Path, student: str, assignment: str, name: str, notebook) -> None:
+    folder = root / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / name)
+    (folder / "timestamp.txt").write_text("2024-04-01 09:00:00.000000 UTC")
+
+
+def scores(root: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+    """Autograded score and max score per graded cell, read from nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        return {
+            grade.name: (grade.score, grade.max_score)
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
+
+
+def cell_output_text(cell) -> str:
+    """Everything a cell showed: streams, results and error messages."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}")
+        elif "text/plain" in output.get("data", {}):
+            parts.append(output.data["text/plain"])
+    return "\n".join(parts)

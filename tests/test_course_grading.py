@@ -1,0 +1,105 @@
+"""Every unit releases cleanly and every autograded question discriminates, in real nbgrader."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import wrong_student
+from harness import HIDDEN_BEGIN, cell_output_text, cells_by_id, scores, solution_cells
+from wrong_answers import WRONG_ANSWERS
+
+from workbench import course
+
+pytestmark = pytest.mark.slow
+
+
+def _graded_tests(graded_unit) -> dict[str, float]:
+    points = {}
+    for notebook in graded_unit.sources.values():
+        for gid, cell in cells_by_id(notebook).items():
+            meta = cell.metadata["nbgrader"]
+            if meta.get("grade") and cell.cell_type == "code":
+                points[gid] = float(meta["points"])
+    return points
+
+
+def test_released_notebooks_have_no_solutions_or_hidden_tests(graded_unit):
+    for name, source in graded_unit.sources.items():
+        released_text = "\n".join(cell.source for cell in graded_unit.released[name].cells)
+        assert "BEGIN SOLUTION" not in released_text
+        assert HIDDEN_BEGIN not in released_text
+        for gid, cell in solution_cells(source).items():
+            answer_lines = [
+                line.strip()
+                for line in cell.source.split("### BEGIN SOLUTION")[1]
+                .split("### END SOLUTION")[0]
+                .splitlines()
+                if len(line.strip()) >= 12  # short lines like ")" are not telling
+            ]
+            leaked = [line for line in answer_lines if line in released_text]
+            assert not leaked, f"{name}:{gid} leaks solution lines {leaked}"
+        for gid, cell in cells_by_id(source).items():
+            if HIDDEN_BEGIN in cell.source:
+                hidden = cell.source.split(HIDDEN_BEGIN)[1].split("### END HIDDEN TESTS")[0]
+                secret = [ln.strip() for ln in hidden.splitlines() if len(ln.strip()) > 20]
+                assert not [ln for ln in secret if ln in released_text], f"{gid} hidden leak"
+        written = [
+            cell
+            for cell in graded_unit.released[name].cells
+            if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")
+        ]
+        assert written, "each unit has at least one manually graded written answer"
+        assert all(cell.source == "ここに回答を書いてください。" for cell in written)
+
+
+def test_unit_has_enough_graded_work(graded_unit):
+    tests = _graded_tests(graded_unit)
+    assert len(tests) >= 6
+    manual = [
+        cell
+        for notebook in graded_unit.sources.values()
+        for cell in notebook.cells
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")
+    ]
+    assert len(manual) >= 1
+
+
+def test_solution_earns_full_autograded_points(graded_unit):
+    tests = _graded_tests(graded_unit)
+    got = scores(graded_unit.root, graded_unit.unit, "solution")
+    for gid, points in tests.items():
+        assert got[gid] == (points, points), f"solution lost points on {gid}"
+
+
+def test_blank_submission_earns_zero(graded_unit):
+    tests = _graded_tests(graded_unit)
+    got = scores(graded_unit.root, graded_unit.unit, "blank")
+    assert sum(got[gid][0] for gid in tests) == 0
+
+
+def test_every_question_has_a_realistic_wrong_answer(graded_unit):
+    covered = {wrong.test for wrong in WRONG_ANSWERS.get(graded_unit.unit, [])}
+    assert set(_graded_tests(graded_unit)) <= covered
+
+
+@pytest.mark.parametrize("index", range(max(len(v) for v in WRONG_ANSWERS.values())))
+def test_wrong_answer_loses_points_with_its_hint(graded_unit, index):
+    wrongs = WRONG_ANSWERS.get(graded_unit.unit, [])
+    if index >= len(wrongs):
+        pytest.skip("this unit has fewer wrong answers")
+    wrong = wrongs[index]
+    student = wrong_student(index)
+    score, max_score = scores(graded_unit.root, graded_unit.unit, student)[wrong.test]
+    assert score < max_score, f"wrong answer for {wrong.cell} still earned full points"
+    for name in graded_unit.sources:
+        cells = cells_by_id(graded_unit.autograded(student, name))
+        if wrong.test in cells:
+            shown = cell_output_text(cells[wrong.test])
+            assert wrong.hint in shown, f"hint {wrong.hint!r} not shown; output was:\n{shown}"
+            break
+    else:
+        pytest.fail(f"test cell {wrong.test} not found")
+
+
+def test_units_are_listed_in_course_order():
+    units = course.units()
+    assert units == sorted(units) and "01_excel_basics" in units
