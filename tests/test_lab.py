@@ -39,7 +39,7 @@ def test_prepare_releases_student_versions_and_is_idempotent(workspace_env):
     released.write_text(edited, encoding="utf-8")
     messages.clear()
     lab.prepare_workspace(log=messages.append)
-    assert all("最新です" in m and "0 件コピー" in m for m in messages)
+    assert all("配布版は最新です" in m and "0 件コピー" in m for m in messages)
     assert "学習者の解答" in released.read_text(encoding="utf-8")
 
 

@@ -44,8 +44,8 @@ def prepare_workspace(workspace: Path | None = None, log=print) -> Path:
     for unit in course.units():
         regenerated = course.generate(unit)
         copied = course.copy_to_workspace(unit, workspace)
-        state = "生成しました" if regenerated else "最新です"
-        log(f"単元 {unit}: 配布版を{state}。ワークスペースに {len(copied)} 件コピーしました。")
+        state = "配布版を生成しました" if regenerated else "配布版は最新です"
+        log(f"単元 {unit}: {state}。ワークスペースに {len(copied)} 件コピーしました。")
     return workspace
 
 

@@ -1,9 +1,12 @@
 """Registered datasets: ``load("NAME")`` in notebooks, ``build`` from the command line.
 
-Importing this package registers every dataset module listed below.
+Every module in this package other than the registry machinery defines one dataset and
+registers it on import; they are discovered here, so adding a dataset is adding a module.
 """
 
-from workbench.datasets import dx_indicators, facility_usage  # noqa: F401  (registration)
+import importlib
+import pkgutil
+
 from workbench.datasets.registry import (
     SIZES,
     DataFile,
@@ -16,6 +19,12 @@ from workbench.datasets.registry import (
     names,
     path,
 )
+
+_INFRASTRUCTURE = {"registry", "files"}
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in _INFRASTRUCTURE:
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
     "SIZES",
