@@ -1,0 +1,1 @@
+"""Fast, sandboxed, parallel grading on nbgrader's gradebook (see README.md here)."""

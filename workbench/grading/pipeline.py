@@ -1,0 +1,290 @@
+"""``python -m workbench grade``: the coordinator that ties the grading stages together.
+
+One thread here is the only writer to the gradebook: it sanitizes notebooks (reading the
+gradebook's copy of the instructor cells), hands them to the execution backend, and
+records each result as it comes back. Execution is the only parallel stage.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from workbench import datasets
+from workbench.course import CourseError
+from workbench.grading import steps
+from workbench.grading.backends import DaskBackend, LocalBackend
+from workbench.grading.course import Course, shared_gradebook
+from workbench.grading.executor import Limits
+from workbench.grading.faults import Fault
+from workbench.grading.ledger import Ledger
+from workbench.grading.submissions import Submission, discover, extra_files
+
+
+class GradingError(CourseError):
+    """The run cannot start; the message says why and what to do, in Japanese."""
+
+
+@dataclass
+class Options:
+    students: list[str] | None = None
+    workers: int = 2
+    limits: Limits = field(default_factory=Limits)
+    scheduler: str | None = None
+    force: bool = False
+    figures: bool = False
+    progress: bool = True
+    db_url: str | None = None
+
+
+@dataclass
+class Summary:
+    graded: int = 0
+    skipped: int = 0
+    faults: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        rate = self.graded / self.seconds if self.seconds else 0.0
+        lines = [
+            f"採点: {self.graded} 件（{self.seconds:.1f} 秒、{rate:.2f} 件/秒）",
+            f"採点済みのため省略: {self.skipped} 件",
+        ]
+        for code, count in sorted(self.faults.items()):
+            lines.append(f"  {Fault(code).label}: {count} 件")
+        return lines
+
+
+@dataclass
+class _Pending:
+    submission: Submission
+    notebooks: dict[str, nbformat.NotebookNode | None]  # executed (or None = missing)
+    waiting: set[str]
+    faults: set[str] = field(default_factory=set)
+    details: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def grade(assignment: str, course_root: Path, options: Options | None = None) -> Summary:
+    options = options or Options()
+    # nbgrader's gradebook API triggers SQLAlchemy autoflush warnings on every submission,
+    # with `nbgrader autograde` too; they are noise to an instructor.
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+    started = time.monotonic()
+    course = Course.load(course_root, options.db_url)
+    for name in datasets.names():  # the sandbox sees datasets read-only: build them first
+        datasets.build(name, "small")
+    ledger = Ledger(course.root / ".workbench" / "grader-ledger.sqlite")
+    gradebook = Gradebook(course.db_url, course.coursedir.course_id)
+    try:
+        notebook_names = _notebook_names(gradebook, assignment)
+        submissions = discover(course, assignment, options.students)
+        todo = [
+            s
+            for s in submissions
+            if options.force or ledger.digest(assignment, s.student) != s.digest
+        ]
+        summary = Summary(skipped=len(submissions) - len(todo))
+        backend = (
+            DaskBackend(options.scheduler, options.figures)
+            if options.scheduler
+            else LocalBackend(options.workers, options.figures)
+        )
+        try:
+            with shared_gradebook(gradebook):
+                _run(course, gradebook, ledger, backend, todo, notebook_names, options, summary)
+        finally:
+            backend.close()
+    finally:
+        gradebook.close()
+        ledger.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _notebook_names(gradebook: Gradebook, assignment: str) -> list[str]:
+    try:
+        return [notebook.name for notebook in gradebook.find_assignment(assignment).notebooks]
+    except MissingEntry:
+        raise GradingError(
+            f"課題「{assignment}」が gradebook にありません。先に "
+            f"`nbgrader generate_assignment {assignment}` を実行してください。"
+        ) from None
+
+
+def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summary) -> None:
+    from tqdm import tqdm
+
+    progress = tqdm(total=len(todo), unit="件", desc="採点", disable=not options.progress)
+    in_flight: dict = {}
+    queue = iter(todo)
+    limit = max(2, backend.workers * 2)  # enough queued work to keep every worker busy
+    exhausted = False
+    while in_flight or not exhausted:
+        while not exhausted and _waiting_jobs(in_flight) < limit:
+            submission = next(queue, None)
+            if submission is None:
+                exhausted = True
+                break
+            pending = _prepare(
+                course, gradebook, submission, notebook_names, options, in_flight, backend
+            )
+            if not pending.waiting:
+                _finish(course, gradebook, ledger, pending, summary, progress)
+        if not in_flight:
+            continue
+        for future in backend.completed(list(in_flight)):
+            pending, name, sanitized = in_flight.pop(future)
+            result = future.result()
+            pending.notebooks[name] = steps.merge_outputs(sanitized, result)
+            pending.faults.update(result["faults"])
+            if result["detail"]:
+                pending.details.append(result["detail"])
+            pending.seconds += result["seconds"]
+            pending.waiting.discard(name)
+            if not pending.waiting:
+                _finish(course, gradebook, ledger, pending, summary, progress)
+    progress.close()
+
+
+def _waiting_jobs(in_flight: dict) -> int:
+    return len(in_flight)
+
+
+def _prepare(
+    course, gradebook, submission, notebook_names, options, in_flight, backend
+) -> _Pending:
+    """Sanitize each notebook of a submission and send it off; malformed ones fail here."""
+    pending = _Pending(submission, {}, set())
+    files = extra_files(submission.folder, course.source(submission.assignment))
+    limits = options.limits
+    for name in notebook_names:
+        path = submission.notebook(name)
+        if not path.exists():
+            pending.notebooks[name] = None
+            continue
+        res = steps.resources(course, submission.student, submission.assignment, name)
+        try:
+            notebook = nbformat.read(path, as_version=4)
+            sanitized = steps.sanitize(course, gradebook, notebook, res)
+        except Exception as error:  # anything unreadable is the learner's broken file
+            pending.notebooks[name] = _malformed_notebook(
+                course, gradebook, submission, name, error
+            )
+            pending.faults.add(Fault.MALFORMED.value)
+            pending.details.append(f"{name}.ipynb: {type(error).__name__}")
+            continue
+        job = {
+            "job_id": f"{submission.student}/{name}",
+            "limits": limits.__dict__,
+            "cells": steps.job_cells(sanitized),
+            "files": files,
+        }
+        in_flight[backend.submit(job)] = (pending, name, sanitized)
+        pending.waiting.add(name)
+    return pending
+
+
+def _malformed_notebook(course, gradebook, submission, name, error) -> nbformat.NotebookNode:
+    """The released notebook with every cell failing, so every test scores 0."""
+    release = Path(
+        course.coursedir.format_path(course.coursedir.release_directory, ".", submission.assignment)
+    )
+    source = release / f"{name}.ipynb"
+    notebook = (
+        nbformat.read(source, as_version=4) if source.exists() else nbformat.v4.new_notebook()
+    )
+    res = steps.resources(course, submission.student, submission.assignment, name)
+    notebook = steps.sanitize(course, gradebook, notebook, res)
+    result = {
+        "cells": [],
+        "faults": [Fault.MALFORMED.value],
+        "detail": f"{type(error).__name__}: {error}"[:300],
+    }
+    return steps.merge_outputs(notebook, result)
+
+
+def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, progress) -> None:
+    """Record one submission: gradebook first, then files, then the ledger."""
+    submission = pending.submission
+    gradebook.update_or_create_student(submission.student)
+    if submission.timestamp:
+        gradebook.update_or_create_submission(
+            submission.assignment, submission.student, timestamp=submission.timestamp
+        )
+    else:
+        gradebook.update_or_create_submission(submission.assignment, submission.student)
+    recorded = {}
+    for name, notebook in pending.notebooks.items():
+        if notebook is None:
+            _score_missing(gradebook, submission, name)
+            continue
+        res = steps.resources(course, submission.student, submission.assignment, name)
+        recorded[name] = steps.record(course, notebook, res)
+    gradebook.db.commit()
+    _write_autograded(course, ledger, submission, recorded)
+    detail = " / ".join(pending.details)
+    ledger.mark(
+        submission.assignment,
+        submission.student,
+        submission.digest,
+        sorted(pending.faults),
+        detail,
+        pending.seconds,
+    )
+    summary.graded += 1
+    summary.faults.update(pending.faults)
+    progress.update(1)
+
+
+def _score_missing(gradebook, submission: Submission, name: str) -> None:
+    """A notebook that was not submitted scores 0, as nbgrader records it."""
+    notebook = gradebook.find_submission_notebook(name, submission.assignment, submission.student)
+    for grade in notebook.grades:
+        grade.auto_score = 0
+        grade.needs_manual_grade = False
+
+
+def _write_autograded(course, ledger, submission: Submission, notebooks: dict) -> None:
+    """Replace ``autograded/STUDENT/ASSIGNMENT``; a previous version is archived, not lost."""
+    target = course.autograded(submission.student, submission.assignment)
+    staging = target.with_name(target.name + ".grading")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(submission.folder, staging, ignore=shutil.ignore_patterns("*.ipynb"))
+    source = course.source(submission.assignment)
+    for path in source.rglob("*") if source.is_dir() else []:
+        relative = path.relative_to(source)
+        if path.is_file() and path.suffix != ".ipynb" and not _ignored(course, relative):
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, staging / relative)
+    for name, notebook in notebooks.items():
+        nbformat.write(notebook, staging / f"{name}.ipynb")
+    previous = ledger.digest(submission.assignment, submission.student)
+    if target.exists():
+        if previous and previous != submission.digest:
+            archive = (
+                course.root / ".workbench" / "archive" / submission.assignment / submission.student
+            )
+            archive.mkdir(parents=True, exist_ok=True)
+            target.rename(archive / previous[:16])
+        else:
+            shutil.rmtree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging.rename(target)
+
+
+def _ignored(course, relative: Path) -> bool:
+    import fnmatch
+
+    return any(
+        fnmatch.fnmatch(part, pattern)
+        for part in relative.parts
+        for pattern in course.coursedir.ignore
+    )

@@ -1,0 +1,41 @@
+"""Length-prefixed JSON messages over pipes (coordinator ↔ warm process ↔ child)."""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import IO, Any
+
+_HEADER = struct.Struct(">Q")
+MAX_MESSAGE = 256 * 1024 * 1024
+
+
+def write_message(stream: IO[bytes], message: Any) -> None:
+    payload = json.dumps(message, ensure_ascii=False).encode("utf-8")
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_message(stream: IO[bytes]) -> Any | None:
+    """Next message, or None at end of stream (the writer exited)."""
+    header = _read_exactly(stream, _HEADER.size)
+    if header is None:
+        return None
+    (length,) = _HEADER.unpack(header)
+    if length > MAX_MESSAGE:
+        raise ValueError(f"message of {length} bytes exceeds the limit")
+    payload = _read_exactly(stream, length)
+    if payload is None:
+        return None
+    return json.loads(payload.decode("utf-8"))
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,74 @@
+"""How a warm process is started: inside bubblewrap where available, else with a warning.
+
+The sandbox sees the system and the Python environment read-only, the workbench package
+and the built datasets read-only, a private /tmp for scratch, no network and no other
+process. It does not see the course sources (hidden tests), the gradebook, the exchange
+or anyone's submissions: the coordinator sends each notebook through a pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import site
+import sys
+import warnings
+from pathlib import Path
+
+from workbench.paths import REPO_ROOT, datasets_dir
+
+SYSTEM_DIRS = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/opt")
+ENV_PASSTHROUGH = ("LANG", "LC_ALL", "TZ", "PATH")
+
+
+class SandboxUnavailableWarning(RuntimeWarning):
+    pass
+
+
+def bubblewrap() -> str | None:
+    return shutil.which("bwrap")
+
+
+def _readable_paths() -> list[Path]:
+    paths = {Path(sys.prefix), Path(sys.base_prefix), REPO_ROOT / "workbench", datasets_dir()}
+    paths.update(Path(p) for p in site.getsitepackages())
+    return sorted({p.resolve() for p in paths if p.exists()})
+
+
+def warm_process_command(figures: bool = False) -> tuple[list[str], dict[str, str]]:
+    """Command and environment that start ``workbench.grading.zygote``."""
+    python = [sys.executable, "-m", "workbench.grading.zygote"]
+    env = {k: os.environ[k] for k in ENV_PASSTHROUGH if k in os.environ}
+    env.update(
+        {
+            "HOME": "/tmp",
+            "MPLCONFIGDIR": "/tmp/matplotlib",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "WORKBENCH_GRADER_FIGURES": "1" if figures else "0",
+            "WORKBENCH_GRADER_SCRATCH": "/tmp",
+            "WORKBENCH_DATASETS_DIR": str(datasets_dir()),
+        }
+    )
+    tool = bubblewrap()
+    if tool is None:
+        warnings.warn(
+            "bubblewrap (bwrap) が見つかりません。サンドボックスなしで採点します"
+            "（時間・メモリ・出力の上限のみ有効、ファイルとネットワークは制限されません）。"
+            "Debian/Ubuntu では apt-get install bubblewrap で導入できます。",
+            SandboxUnavailableWarning,
+            stacklevel=2,
+        )
+        return python, {**os.environ, **env, "WORKBENCH_GRADER_SCRATCH": ""}
+    command = [tool, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    for directory in SYSTEM_DIRS:
+        path = Path(directory)
+        if path.is_symlink():
+            command += ["--symlink", os.readlink(path), directory]
+        elif path.is_dir():
+            command += ["--ro-bind", directory, directory]
+    for path in _readable_paths():
+        command += ["--ro-bind", str(path), str(path)]
+    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    for key, value in env.items():
+        command += ["--setenv", key, value]
+    return command + ["--", *python], {}

@@ -1,0 +1,141 @@
+"""nbgrader's autograde, split around execution: sanitize → (execute elsewhere) → record.
+
+``nbgrader autograde`` runs, per notebook, the sanitizing preprocessors, then executes,
+then the scoring preprocessors. The same preprocessor classes, with the course's own
+configuration, run here on both sides of the parallel execution; only ``Execute`` is
+replaced by merging the outputs that came back from the sandbox.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbformat import NotebookNode
+from nbgrader import utils
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+
+from workbench.grading.faults import EXPLANATIONS, Fault
+
+SANITIZE = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
+RECORD = (
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+)
+
+
+def resources(course, student: str, assignment: str, notebook: str) -> dict:
+    return {
+        "unique_key": notebook,
+        "output_files_dir": f"{notebook}_files",
+        "nbgrader": {
+            "student": student,
+            "assignment": assignment,
+            "notebook": notebook,
+            "db_url": course.db_url,
+        },
+    }
+
+
+def _apply(preprocessors, course, nb: NotebookNode, res: dict) -> NotebookNode:
+    for cls in preprocessors:
+        nb, res = cls(config=course.config)(nb, res)
+    return nb
+
+
+def sanitize(course, gradebook, nb: NotebookNode, res: dict) -> NotebookNode:
+    """Restore instructor cells from the gradebook, as nbgrader does before executing.
+
+    A cell whose nbgrader id is unknown (a learner renamed it) becomes an ordinary cell
+    first: nbgrader would crash on it and fail the whole notebook; instead the real test
+    cell is put back by ``OverwriteCells.add_missing_cells`` and runs.
+    """
+    info = res["nbgrader"]
+    known = {
+        cell.name
+        for cell in gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells
+    }
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if "nbgrader" in cell.metadata and grade_id not in known:
+            del cell.metadata["nbgrader"]
+    return _apply(SANITIZE, course, nb, res)
+
+
+def job_cells(nb: NotebookNode) -> list[dict]:
+    """The code cells to execute, with what the executor must know about each."""
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        cells.append(
+            {
+                "index": index,
+                "source": cell.source,
+                "grade": utils.is_grade(cell) and not utils.is_solution(cell),
+                "locked": utils.is_locked(cell),
+            }
+        )
+    return cells
+
+
+def merge_outputs(nb: NotebookNode, result: dict) -> NotebookNode:
+    """Put executed outputs into the notebook; cells that never ran fail explicitly.
+
+    A code cell without outputs scores full points in nbgrader, so a test cell that did
+    not run because the process died must carry an error (nbgrader issue #427).
+    """
+    nb = copy.deepcopy(nb)
+    executed = {cell["index"]: cell for cell in result["cells"]}
+    faults = [Fault(code) for code in result["faults"]]
+    reason = faults[0].label if faults else Fault.KERNEL_DIED.label
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if index in executed:
+            cell.outputs = [nbformat.from_dict(o) for o in executed[index]["outputs"]]
+            cell.execution_count = executed[index]["execution_count"]
+        else:
+            cell.outputs = [
+                nbformat.v4.new_output(
+                    "error",
+                    ename=reason,
+                    evalue="このセルは実行されませんでした（" + (result["detail"] or reason) + "）",
+                    traceback=[],
+                )
+            ]
+            cell.execution_count = None
+    if faults:
+        nb.cells.insert(0, grader_note(faults, result["detail"]))
+    return nb
+
+
+def grader_note(faults: list[Fault], detail: str) -> NotebookNode:
+    """A markdown cell at the top saying why grading was not normal (read by feedback)."""
+    lines = ["## ⚠ 採点メモ", ""]
+    lines += [f"- **{fault.label}**: {EXPLANATIONS[fault]}" for fault in faults]
+    if detail:
+        lines.append(f"- 詳細: {detail}")
+    cell = nbformat.v4.new_markdown_cell("\n".join(lines), id="workbench-grader-note")
+    cell.metadata["workbench"] = {"grader_note": True, "faults": [f.value for f in faults]}
+    return cell
+
+
+def record(course, nb: NotebookNode, res: dict) -> NotebookNode:
+    """Score the executed notebook into the gradebook with nbgrader's own preprocessors."""
+    return _apply(RECORD, course, nb, res)
