@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from workbench import course, datasets, lab
+from workbench.paths import grading_dir
 
 
 def _datasets_build(args: argparse.Namespace) -> int:
@@ -38,13 +41,77 @@ def _course_execute(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    lab.start(port=args.port, open_browser=not args.no_browser)
+    lab.start(port=args.port, open_browser=not args.no_browser, instructor=args.instructor)
     return 0  # not reached: the process becomes JupyterLab
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from workbench.grading.executor import Limits
+    from workbench.grading.pipeline import Options, grade
+
+    limits = Limits(
+        cell_timeout=args.timeout,
+        notebook_timeout=args.notebook_timeout,
+        memory_mb=args.memory_mb,
+        output_bytes=args.output_limit,
+    )
+    options = Options(
+        students=args.student or None,
+        workers=args.workers,
+        limits=limits,
+        scheduler=args.scheduler,
+        force=args.force,
+        figures=args.figures,
+        progress=not args.no_progress,
+    )
+    summary = grade(args.assignment, args.course_root, options)
+    print("\n".join(summary.lines()))
+    return 0
 
 
 def _prepare(args: argparse.Namespace) -> int:
     lab.prepare_workspace()
     lab.set_default_language()
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from workbench.grading import feedback
+
+    try:
+        summary = feedback.generate(args.assignment, args.student, args.course_root)
+    except feedback.FeedbackError as error:
+        print(f"エラー: {error}", file=sys.stderr)
+        return 2
+    for student in summary.missing:
+        print(f"提出がありません（フィードバックなし）: {student}", file=sys.stderr)
+    students = {w.student for w in summary.written}
+    noted = {w.student for w in summary.written if w.problem}
+    print(
+        f"{args.assignment}: {len(students)}人分のフィードバック"
+        f"（{len(summary.written)}件）を作成しました。"
+    )
+    if noted:
+        print(f"採点時の注意があるもの: {len(noted)}人（{'、'.join(sorted(noted))}）")
+    if summary.written:
+        print(f"保存先: {summary.written[0].path.parent.parent.parent}")
+    return 2 if summary.missing and not summary.written else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from workbench.grading import feedback, report
+
+    try:
+        summary = report.write_report(args.assignment, args.out, args.course_root)
+    except (feedback.FeedbackError, report.ReportError) as error:
+        print(f"エラー: {error}", file=sys.stderr)
+        return 2
+    mean = "—" if summary.mean is None else f"{summary.mean:.1f}点"
+    print(
+        f"{args.assignment}: 対象 {summary.students}人、提出 {summary.submitted}人、平均 {mean}"
+    )
+    for path in (summary.csv, summary.xlsx, summary.html):
+        print(f"作成しました: {path}")
     return 0
 
 
@@ -80,11 +147,58 @@ def build_parser() -> argparse.ArgumentParser:
     start = commands.add_parser("lab", help="受講用ワークスペースを準備して JupyterLab を起動する")
     start.add_argument("--port", type=int, default=None)
     start.add_argument("--no-browser", action="store_true", help="ブラウザを自動で開かない")
+    start.add_argument(
+        "--instructor",
+        action="store_true",
+        help="講師用: grading/ と courses/ を開き、formgrader・Create Assignment を使えるようにする",
+    )
     start.set_defaults(handler=_lab)
 
     commands.add_parser(
         "prepare", help="起動せずにワークスペースだけ準備する（データ・配布版・日本語設定）"
     ).set_defaults(handler=_prepare)
+
+    give = commands.add_parser(
+        "feedback", help="採点結果から受講者ごとのフィードバック（HTML、隠しテストなし）を作る"
+    )
+    give.add_argument("assignment", help="課題（単元）名")
+    give.add_argument(
+        "--student", nargs="+", action="extend", metavar="ID", help="職員ID（省略時は全員）"
+    )
+    give.add_argument("--course-root", default=None, help="nbgrader のコースフォルダ")
+    give.set_defaults(handler=_feedback)
+
+    cohort = commands.add_parser(
+        "report", help="成績一覧（CSV・Excel）と問題別の分析レポートを作る"
+    )
+    cohort.add_argument("assignment", help="課題（単元）名")
+    cohort.add_argument("--out", default=None, help="出力フォルダ（既定: grading/reports/課題名）")
+    cohort.add_argument("--course-root", default=None, help="nbgrader のコースフォルダ")
+    cohort.set_defaults(handler=_report)
+    grader = commands.add_parser(
+        "grade", help="提出物を並列・サンドボックスで自動採点する（nbgrader の gradebook に記録）"
+    )
+    grader.add_argument("assignment", help="課題（単元）名")
+    grader.add_argument("--student", action="append", help="この受講者だけ採点（複数可）")
+    grader.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="並列数")
+    grader.add_argument("--timeout", type=float, default=30.0, help="1セルの制限時間（秒）")
+    grader.add_argument(
+        "--notebook-timeout", type=float, default=600.0, help="1冊の制限時間（秒）"
+    )
+    grader.add_argument("--memory-mb", type=int, default=1024, help="1提出のメモリ上限（MB）")
+    grader.add_argument(
+        "--output-limit", type=int, default=1_000_000, help="1セルの出力上限（文字）"
+    )
+    grader.add_argument("--scheduler", help="Dask スケジューラのアドレス（tcp://…）")
+    grader.add_argument("--force", action="store_true", help="採点済みでも採点し直す")
+    grader.add_argument(
+        "--figures", action="store_true", help="採点結果にグラフ画像も残す（遅くなる）"
+    )
+    grader.add_argument("--no-progress", action="store_true", help="進捗バーを表示しない")
+    grader.add_argument(
+        "--course-root", type=Path, default=grading_dir(), help="nbgrader のコースフォルダ"
+    )
+    grader.set_defaults(handler=_grade)
     return parser
 
 

@@ -56,17 +56,55 @@ class Course:
         return Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment))
 
 
+class _Frozen:
+    """A detached copy of a gradebook row's plain attributes (safe across commits)."""
+
+    FIELDS = ("name", "cell_type", "locked", "checksum", "source", "max_score", "kernelspec")
+
+    def __init__(self, row):
+        for field in self.FIELDS:
+            if hasattr(row, field):
+                setattr(self, field, getattr(row, field))
+
+
+class _FrozenNotebook(_Frozen):
+    def __init__(self, row):
+        super().__init__(row)
+        for group in ("source_cells", "grade_cells", "solution_cells", "task_cells"):
+            setattr(self, group, [_Frozen(cell) for cell in getattr(row, group)])
+
+
 class _Borrowed:
-    """Stands in for ``Gradebook(url)`` inside nbgrader's preprocessors: same session."""
+    """Stands in for ``Gradebook(url)`` inside nbgrader's preprocessors: same session.
 
-    def __init__(self, gradebook: api.Gradebook):
+    The instructor's cells do not change during a run, so their look-ups are answered
+    from a cache of detached copies; everything per-student goes to the database.
+    """
+
+    def __init__(self, gradebook: api.Gradebook, cache: dict):
         self._gradebook = gradebook
+        self._cache = cache
 
-    def __enter__(self) -> api.Gradebook:
-        return self._gradebook
+    def __enter__(self):
+        return self
 
     def __exit__(self, *exc) -> None:
         return None
+
+    def _cached(self, method: str, wrap, *args):
+        key = (method, *args)
+        if key not in self._cache:
+            self._cache[key] = wrap(getattr(self._gradebook, method)(*args))
+        return self._cache[key]
+
+    def find_notebook(self, notebook, assignment):
+        return self._cached("find_notebook", _FrozenNotebook, notebook, assignment)
+
+    def find_source_cell(self, name, notebook, assignment):
+        return self._cached("find_source_cell", _Frozen, name, notebook, assignment)
+
+    def find_graded_cell(self, name, notebook, assignment):
+        return self._cached("find_graded_cell", _Frozen, name, notebook, assignment)
 
     def __getattr__(self, name):
         return getattr(self._gradebook, name)
@@ -92,10 +130,51 @@ def shared_gradebook(gradebook: api.Gradebook):
 
     modules = [importlib.import_module(name) for name in _PREPROCESSOR_MODULES]
     originals = [module.Gradebook for module in modules]
+    borrowed = _Borrowed(gradebook, {})
     for module in modules:
-        module.Gradebook = lambda *args, **kwargs: _Borrowed(gradebook)
+        module.Gradebook = lambda *args, **kwargs: borrowed
     try:
-        yield gradebook
+        yield borrowed
     finally:
         for module, original in zip(modules, originals, strict=True):
             module.Gradebook = original
+
+
+def open_gradebook(course: Course) -> api.Gradebook:
+    """The coordinator's one gradebook session (the only writer during a run).
+
+    For SQLite, write-ahead logging with normal synchronisation makes a commit cost a
+    write instead of an fsync while keeping each commit atomic; formgrader and
+    ``nbgrader`` commands read such a database as usual.
+    """
+    gradebook = api.Gradebook(course.db_url, course.coursedir.course_id)
+    if gradebook.engine.dialect.name == "sqlite":
+        from sqlalchemy import event
+
+        @event.listens_for(gradebook.engine, "connect")
+        def _pragmas(connection, _record):
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+
+        gradebook.db.close()
+        gradebook.engine.dispose()
+    return gradebook
+
+
+@contextlib.contextmanager
+def one_transaction(gradebook: api.Gradebook):
+    """Collect nbgrader's per-cell commits into one commit for the whole submission.
+
+    A submission's scores then land all together or not at all, and the database does
+    one commit per submission instead of one per cell.
+    """
+    session = gradebook.db
+    session.commit = lambda: session.flush()
+    try:
+        yield
+        del session.commit
+        session.commit()
+    except BaseException:
+        del session.commit
+        session.rollback()
+        raise

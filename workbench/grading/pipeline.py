@@ -21,7 +21,7 @@ from workbench import datasets
 from workbench.course import CourseError
 from workbench.grading import steps
 from workbench.grading.backends import DaskBackend, LocalBackend
-from workbench.grading.course import Course, shared_gradebook
+from workbench.grading.course import Course, one_transaction, open_gradebook, shared_gradebook
 from workbench.grading.executor import Limits
 from workbench.grading.faults import Fault
 from workbench.grading.ledger import Ledger
@@ -82,7 +82,7 @@ def grade(assignment: str, course_root: Path, options: Options | None = None) ->
     for name in datasets.names():  # the sandbox sees datasets read-only: build them first
         datasets.build(name, "small")
     ledger = Ledger(course.root / ".workbench" / "grader-ledger.sqlite")
-    gradebook = Gradebook(course.db_url, course.coursedir.course_id)
+    gradebook = open_gradebook(course)
     try:
         notebook_names = _notebook_names(gradebook, assignment)
         submissions = discover(course, assignment, options.students)
@@ -98,8 +98,8 @@ def grade(assignment: str, course_root: Path, options: Options | None = None) ->
             else LocalBackend(options.workers, options.figures)
         )
         try:
-            with shared_gradebook(gradebook):
-                _run(course, gradebook, ledger, backend, todo, notebook_names, options, summary)
+            with shared_gradebook(gradebook) as cached:
+                _run(course, cached, ledger, backend, todo, notebook_names, options, summary)
         finally:
             backend.close()
     finally:
@@ -214,21 +214,21 @@ def _malformed_notebook(course, gradebook, submission, name, error) -> nbformat.
 def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, progress) -> None:
     """Record one submission: gradebook first, then files, then the ledger."""
     submission = pending.submission
-    gradebook.update_or_create_student(submission.student)
-    if submission.timestamp:
-        gradebook.update_or_create_submission(
-            submission.assignment, submission.student, timestamp=submission.timestamp
-        )
-    else:
-        gradebook.update_or_create_submission(submission.assignment, submission.student)
     recorded = {}
-    for name, notebook in pending.notebooks.items():
-        if notebook is None:
-            _score_missing(gradebook, submission, name)
-            continue
-        res = steps.resources(course, submission.student, submission.assignment, name)
-        recorded[name] = steps.record(course, notebook, res)
-    gradebook.db.commit()
+    with one_transaction(gradebook):
+        gradebook.update_or_create_student(submission.student)
+        if submission.timestamp:
+            gradebook.update_or_create_submission(
+                submission.assignment, submission.student, timestamp=submission.timestamp
+            )
+        else:
+            gradebook.update_or_create_submission(submission.assignment, submission.student)
+        for name, notebook in pending.notebooks.items():
+            if notebook is None:
+                _score_missing(gradebook, submission, name)
+                continue
+            res = steps.resources(course, submission.student, submission.assignment, name)
+            recorded[name] = steps.record(course, notebook, res)
     _write_autograded(course, ledger, submission, recorded)
     detail = " / ".join(pending.details)
     ledger.mark(
