@@ -1,0 +1,152 @@
+"""Grading throughput: `nbgrader autograde` vs `python -m workbench grade`, in one run.
+
+Builds N submissions of a real course unit (mostly correct, some with the realistic
+wrong answers from tests/wrong_answers, some blank, a few faulty), grades a sample with
+nbgrader and all of them with the workbench grader on the same machine, checks that the
+scores agree on every submission both graded (the honest ones), and prints throughput
+and the ratio. nbgrader is run on a sample because at ≈4 s a submission it would take
+hours on thousands; throughput is per submission, so the ratio is unaffected.
+
+    python benchmarks/grading.py --unit 04_t_test --n 5000 --nbgrader-n 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+import nbformat  # noqa: E402
+from harness import answered, make_course, nbgrader, scores, submit  # noqa: E402
+from wrong_answers import WRONG_ANSWERS  # noqa: E402
+
+from workbench.grading.executor import Limits  # noqa: E402
+from workbench.grading.pipeline import Options, grade  # noqa: E402
+
+FAULTS = {
+    "exit": "import os\nos._exit(1)",
+    "bigprint": 'print("x" * 50_000_000)',
+    "error": "raise RuntimeError('途中で失敗')",
+}
+
+
+def build_submissions(root: Path, unit: str, n: int, seed: int) -> dict[str, str]:
+    """Write N submissions; returns student → kind (correct, wrong, blank, fault:…, malformed)."""
+    name = f"{unit}.ipynb"
+    source = nbformat.read(REPO / "courses" / unit / name, as_version=4)
+    release = nbformat.read(root / "release" / unit / name, as_version=4)
+    wrongs = WRONG_ANSWERS.get(unit, [])
+    solution_cells = [w.cell for w in wrongs] or ["ex1"]
+    rng = random.Random(seed)
+    kinds = {}
+    for index in range(n):
+        student = f"staff{index:05d}"
+        roll = rng.random()
+        if roll < 0.70 or not wrongs:
+            kind, notebook = "correct", answered(release, source)
+        elif roll < 0.85:
+            wrong = rng.choice(wrongs)
+            kind, notebook = "wrong", answered(release, source, {wrong.cell: wrong.code})
+        elif roll < 0.97:
+            kind, notebook = "blank", release
+        elif roll < 0.99:
+            fault = rng.choice(sorted(FAULTS))
+            cell = rng.choice(solution_cells)
+            kind, notebook = f"fault:{fault}", answered(release, source, {cell: FAULTS[fault]})
+        else:
+            kind, notebook = "malformed", None
+        if notebook is None:
+            folder = root / "submitted" / student / unit
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text("{ not a notebook", encoding="utf-8")
+            (folder / "timestamp.txt").write_text("2024-04-01 09:00:00.000000 UTC")
+        else:
+            submit(root, student, unit, name, notebook)
+        kinds[student] = kind
+    return kinds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--unit",
+        default="04_t_test" if (REPO / "courses" / "04_t_test").is_dir() else "01_excel_basics",
+    )
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--nbgrader-n", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
+    try:
+        ours_root = make_course(work / "ours")
+        nbgrader(ours_root, "generate_assignment", args.unit, "--force")
+        kinds = build_submissions(ours_root, args.unit, args.n, args.seed)
+
+        honest = [s for s, k in kinds.items() if k in ("correct", "wrong", "blank")]
+        sample = honest[: args.nbgrader_n]
+        theirs_root = make_course(work / "nbgrader")
+        nbgrader(theirs_root, "generate_assignment", args.unit, "--force")
+        for student in sample:
+            shutil.copytree(ours_root / "submitted" / student, theirs_root / "submitted" / student)
+        started = time.perf_counter()
+        nbgrader(theirs_root, "autograde", args.unit, "--force")
+        nbgrader_seconds = time.perf_counter() - started
+
+        limits = Limits(cell_timeout=30, notebook_timeout=300, memory_mb=1024)
+        started = time.perf_counter()
+        summary = grade(
+            args.unit, ours_root, Options(workers=args.workers, limits=limits, progress=True)
+        )
+        ours_seconds = time.perf_counter() - started
+
+        mismatches = [
+            s
+            for s in sample
+            if scores(ours_root, args.unit, s) != scores(theirs_root, args.unit, s)
+        ]
+        nbgrader_rate = len(sample) / nbgrader_seconds
+        ours_rate = args.n / ours_seconds
+        results = {
+            "unit": args.unit,
+            "machine": (
+                f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+            ),
+            "submissions": args.n,
+            "kinds": {
+                k: sum(1 for v in kinds.values() if v == k) for k in sorted(set(kinds.values()))
+            },
+            "nbgrader_sample": len(sample),
+            "nbgrader_seconds": round(nbgrader_seconds, 2),
+            "nbgrader_per_second": round(nbgrader_rate, 3),
+            "workbench_workers": args.workers,
+            "workbench_seconds": round(ours_seconds, 2),
+            "workbench_per_second": round(ours_rate, 3),
+            "ratio": round(ours_rate / nbgrader_rate, 1),
+            "projected_5000_minutes": round(5000 / ours_rate / 60, 1),
+            "faults": dict(summary.faults),
+            "score_mismatches": mismatches,
+        }
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+        if mismatches:
+            raise SystemExit(f"scores differ from nbgrader for {mismatches}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

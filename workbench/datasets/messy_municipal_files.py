@@ -1,0 +1,563 @@
+"""扱いにくい実務ファイル集 (synthetic): the files prefectural staff receive, quirks included.
+
+Five files about the fictional さくら県 (prefecture code 48, which no real prefecture
+has), each in the shape such data really arrives in, for unit 02 (実データの読み方):
+
+- ``subsidy_applications.csv``: a grant application list typed by several people and
+  saved by Excel: cp932 with 髙/﨑/① (so ``shift_jis`` fails), 和暦 dates in four
+  styles across the 平成31年 → 令和元年 boundary, amounts in 全角 digits and commas;
+- ``online_requests.csv``: a web-system export in UTF-8 with BOM (``utf-8-sig``),
+  thousands separators in quotes and percentages as text ("45.9%");
+- ``population_change.xlsx``: a published statistics table: title row, a two-row header
+  with merged cells, 県計 row, △ for negatives, "-" for none, notes below the table;
+- ``ssdse_style_sakura.csv``: SSDSE-style (統計センター 教育用標準データセット) cp932
+  CSV with three header rows (item codes / 年度 / Japanese labels) and codes R + 5 digits;
+- ``estat_establishments.json``: an e-Stat API (GET_STATS_DATA) style JSON with
+  ``{"@tab", "@cat01", "@area", "@time", "@unit", "$"}`` values and "***" (秘匿) notes.
+
+All files are rendered from one set of clean values (:func:`clean_frames`), so tests can
+check that parsing the quirky files gives back exactly the numbers the generator drew.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from workbench.datasets.files import save_deterministic_xlsx, write_excel_csv
+from workbench.datasets.registry import DataFile, Dataset, register
+
+PREF_CODE = "48"  # not a real prefecture code: real ones end at 47
+PREF_NAME = "さくら県"
+
+# (name, kind, typical population): the six cities and towns of unit 01 and their neighbours.
+SMALL_MUNICIPALITIES = [
+    ("中央市", "市", 290_000), ("港南市", "市", 150_000), ("青葉市", "市", 110_000),
+    ("桜川市", "市", 70_000), ("南浜市", "市", 55_000), ("若葉市", "市", 42_000),
+    ("白鷺市", "市", 33_000),
+    ("北山町", "町", 24_000), ("西川町", "町", 18_000), ("旭町", "町", 15_000),
+    ("山手町", "町", 12_000), ("緑ヶ丘町", "町", 11_000), ("浜通町", "町", 9_500),
+    ("本郷町", "町", 8_000), ("朝霧町", "町", 6_500), ("松原町", "町", 5_000),
+    ("東野村", "村", 4_200), ("大滝村", "村", 2_600), ("雲井村", "村", 1_300),
+    ("星降村", "村", 420),
+]
+TINY_VILLAGE = "星降村"  # so small that it has no births in a year: "-" in the tables
+FULL_MUNICIPALITIES = 150
+_FULL_HEADS = ["北", "南", "東", "西", "中", "上", "下", "新", "大", "小",
+               "高", "若", "朝", "白", "青"]
+_FULL_STEMS = ["山", "川", "野", "浜", "原", "田", "森", "沢", "島", "里", "台", "谷"]
+_KIND_SHARES = {"市": 0.25, "町": 0.5, "村": 0.25}
+_KIND_LOG_POP = {"市": (np.log(60_000), 0.6), "町": (np.log(11_000), 0.6),
+                 "村": (np.log(2_500), 0.7)}
+
+# Age structure and rates by kind (shares are typical of a rural Japanese prefecture).
+_UNDER15 = {"市": (0.120, 0.008), "町": (0.105, 0.010), "村": (0.090, 0.012)}
+_OVER65 = {"市": (0.290, 0.020), "町": (0.360, 0.030), "村": (0.430, 0.040)}
+_AREA = {"市": (np.log(150), 0.5), "町": (np.log(90), 0.5), "村": (np.log(120), 0.6)}
+_BIRTH_RATE = {"市": 0.0065, "町": 0.0052, "村": 0.0040}  # births per person and year
+_MOVE_IN = {"市": 0.032, "町": 0.024, "村": 0.022}  # 転入 per person and year
+_MOVE_OUT = {"市": 1.00, "町": 1.08, "村": 1.12}  # 転出 relative to 転入
+VITAL_YEARS = (2022, 2023)
+
+# 産業大分類 (e-Stat style codes), share of establishments, employees per establishment.
+INDUSTRIES = [
+    ("AB", "農林漁業", 0.015, 10), ("D", "建設業", 0.100, 7), ("E", "製造業", 0.070, 25),
+    ("G", "情報通信業", 0.008, 12), ("I", "卸売業，小売業", 0.250, 9),
+    ("M", "宿泊業，飲食サービス業", 0.120, 8), ("N", "生活関連サービス業，娯楽業", 0.080, 5),
+    ("P", "医療，福祉", 0.090, 20), ("R", "サービス業（他に分類されないもの）", 0.060, 12),
+    ("Z", "その他の産業", 0.207, 10),
+]
+ALL_INDUSTRIES = ("00", "全産業")
+ESTAT_TAB = {"001": ("事業所数", "事業所"), "002": ("従業者数", "人")}
+ESTAT_TIME = ("2021000000", "2021年")
+SECRET, NONE = "***", "-"
+
+# The call for grant applications of 令和元年度 ran across the change of era (2019-05-01)
+# and the ten-day Golden Week holiday (2019-04-27 to 05-06), when no one could apply.
+CALL_START, CALL_END = date(2019, 4, 8), date(2019, 6, 28)
+HOLIDAYS = {date(2019, 4, 27) + timedelta(days=k) for k in range(10)}
+DISTRICTS = ["本町", "緑が丘", "髙田", "旭", "桜台", "若葉", "川端", "山手", "浜通", "新町",
+             "山﨑", "柳原"]
+ORGANISATIONS = ["まちづくり協議会", "商店会", "自治会", "子ども会育成会", "観光協会",
+                 "ｻｸﾗ倶楽部", "おやじの会"]
+REMARKS = ["", "①新規", "②継続", "③再申請"]
+SUBSIDY_RATE, SUBSIDY_CAP = 0.5, 500_000
+APPLICATIONS = {"small": 60, "full": 3000}
+
+PROCEDURES = [  # (手続名, typical monthly count, online share in April 2024)
+    ("施設予約", 5200, 0.62), ("各種証明書の交付申請", 2400, 0.35),
+    ("職員採用試験の申込み", 900, 0.80), ("犬の登録・狂犬病予防注射", 650, 0.20),
+    ("県営住宅の修繕依頼", 380, 0.28), ("イベント参加申込み", 1500, 0.55),
+]
+REQUEST_YEARS = {"small": 1, "full": 10}
+LAST_REQUEST_FY = 2024
+
+ERAS = [("令和", date(2019, 5, 1)), ("平成", date(1989, 1, 8)), ("昭和", date(1926, 12, 25))]
+ERA_LETTER = {"令和": "R", "平成": "H", "昭和": "S"}
+
+SSDSE_ITEMS = [  # (item code, 年度, label, clean column)
+    ("A1101", "2020", "総人口", "総人口"), ("A110101", "2020", "総人口（男）", "男"),
+    ("A110102", "2020", "総人口（女）", "女"), ("A1301", "2020", "15歳未満人口", "15歳未満"),
+    ("A1302", "2020", "15～64歳人口", "15～64歳"), ("A1303", "2020", "65歳以上人口", "65歳以上"),
+    ("A4101", "2022", "出生数", "出生_2022"), ("A4200", "2022", "死亡数", "死亡_2022"),
+    ("B1101", "2022", "総面積（km2）", "総面積"), ("C2107", "2021", "事業所数", "事業所数"),
+    ("C2207", "2021", "従業者数", "従業者数"),
+]
+XLSX_COLUMNS = ["団体コード", "市町村名", "出生", "死亡", "自然増減", "転入", "転出", "社会増減"]
+XLSX_NOTES = [
+    "注1）「△」は減少（マイナス）を示す。",
+    "注2）「-」は該当数値がない（0人）ことを示す。",
+    "資料：さくら県 統計分析課（架空の県・合成データ）",
+]
+
+
+# ------------------------------------------------------------------ clean values
+
+
+def _municipality_list(rng: np.random.Generator, size: str) -> list[tuple[str, str, float]]:
+    if size == "small":
+        return [(n, k, p * rng.lognormal(0.0, 0.05)) for n, k, p in SMALL_MUNICIPALITIES]
+    stems = [h + s for h in _FULL_HEADS for s in _FULL_STEMS]
+    names = [n for n, _, _ in SMALL_MUNICIPALITIES]
+    result = [(n, k, p * rng.lognormal(0.0, 0.05)) for n, k, p in SMALL_MUNICIPALITIES]
+    kinds = list(_KIND_SHARES)
+    for stem in stems:
+        if len(result) >= FULL_MUNICIPALITIES:
+            break
+        kind = str(rng.choice(kinds, p=list(_KIND_SHARES.values())))
+        if stem + kind in names:
+            continue
+        mean, sd = _KIND_LOG_POP[kind]
+        result.append((stem + kind, kind, float(np.clip(rng.lognormal(mean, sd), 300, 600_000))))
+    return result
+
+
+def _codes(kinds: list[str]) -> list[str]:
+    """団体コード without check digit: 市 201…, 町 301…, 村 501…, in list order per kind."""
+    start = {"市": 201, "町": 301, "村": 501}
+    codes = []
+    for kind in kinds:
+        codes.append(f"{PREF_CODE}{start[kind]:03d}")
+        start[kind] += 1
+    return codes
+
+
+def _municipalities(rng: np.random.Generator, size: str) -> pd.DataFrame:
+    rows = []
+    listing = _municipality_list(rng, size)
+    codes = _codes([kind for _, kind, _ in listing])
+    for code, (name, kind, scale) in zip(codes, listing, strict=True):
+        total = int(round(scale))
+        under15 = int(round(total * rng.normal(*_UNDER15[kind])))
+        over65 = int(round(total * rng.normal(*_OVER65[kind])))
+        male = int(round(total * rng.normal(0.483, 0.006)))
+        rows.append({
+            "団体コード": code, "市町村名": name, "区分": kind, "総人口": total,
+            "男": male, "女": total - male, "15歳未満": under15,
+            "15～64歳": total - under15 - over65, "65歳以上": over65,
+            "総面積": round(float(rng.lognormal(*_AREA[kind])), 2),
+            # Each place keeps its own birth and move-in rates from year to year.
+            "出生率": _BIRTH_RATE[kind] * rng.lognormal(0.0, 0.1),
+            "転入率": _MOVE_IN[kind] * rng.lognormal(0.0, 0.15),
+        })
+    return pd.DataFrame(rows)
+
+
+def _vital(rng: np.random.Generator, towns: pd.DataFrame, year: int) -> pd.DataFrame:
+    rows = []
+    for town in towns.to_dict("records"):
+        kind, people = town["区分"], town["総人口"]
+        share65 = town["65歳以上"] / people
+        births = 0 if town["市町村名"] == TINY_VILLAGE else int(
+            rng.poisson(people * town["出生率"]))
+        deaths = int(rng.poisson(people * (2 + 30 * share65) / 1000))
+        moved_in = int(rng.poisson(people * town["転入率"] * rng.lognormal(0.0, 0.03)))
+        moved_out = int(rng.poisson(moved_in * _MOVE_OUT[kind] * rng.lognormal(0.0, 0.06)))
+        rows.append({"年": year, "団体コード": town["団体コード"], "市町村名": town["市町村名"],
+                     "出生": births, "死亡": deaths, "転入": moved_in, "転出": moved_out})
+    frame = pd.DataFrame(rows)
+    frame["自然増減"] = frame["出生"] - frame["死亡"]
+    frame["社会増減"] = frame["転入"] - frame["転出"]
+    return frame
+
+
+def _establishments(rng: np.random.Generator, towns: pd.DataFrame) -> pd.DataFrame:
+    shares = np.array([share for _, _, share, _ in INDUSTRIES])
+    rows = []
+    for town in towns.itertuples(index=False):
+        total = max(3, int(round(town.総人口 * 0.045 * rng.lognormal(0.0, 0.1))))
+        counts = rng.multinomial(total, shares / shares.sum())
+        for (code, name, _, per_site), count in zip(INDUSTRIES, counts, strict=True):
+            workers = 0 if count == 0 else max(
+                int(count), int(round(count * per_site * rng.lognormal(0.0, 0.25))))
+            rows.append({"団体コード": town.団体コード, "市町村名": town.市町村名,
+                         "産業コード": code, "産業": name,
+                         "事業所数": int(count), "従業者数": workers})
+    return pd.DataFrame(rows)
+
+
+def _business_days() -> list[date]:
+    days, day = [], CALL_START
+    while day <= CALL_END:
+        if day.weekday() < 5 and day not in HOLIDAYS:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _applications(rng: np.random.Generator, towns: pd.DataFrame, count: int) -> pd.DataFrame:
+    days = _business_days()
+    # Applications pile up in the last two weeks before the deadline.
+    weights = np.array([2.0 if (CALL_END - d).days < 14 else 1.0 for d in days])
+    weights /= weights.sum()
+    town_weights = towns["総人口"].to_numpy() ** 0.6
+    town_weights = town_weights / town_weights.sum()
+    rows = []
+    for index in range(count):
+        applied = days[int(rng.choice(len(days), p=weights))]
+        latest = applied - timedelta(days=30)
+        founded = date(1955, 1, 1) + timedelta(
+            days=int(rng.integers(0, (latest - date(1955, 1, 1)).days)))
+        cost = int(np.clip(round(rng.lognormal(np.log(900_000), 0.6), -3), 150_000, 5_000_000))
+        rows.append({
+            "受付番号": f"S{index + 1:04d}",
+            "申請日": applied,
+            "団体名": str(rng.choice(DISTRICTS)) + str(rng.choice(ORGANISATIONS)),
+            "市町村": str(towns["市町村名"].iloc[int(rng.choice(len(towns), p=town_weights))]),
+            "設立日": founded,
+            "事業費": cost,
+            "申請額": min(int(cost * SUBSIDY_RATE) // 1000 * 1000, SUBSIDY_CAP),
+            "備考": str(rng.choice(REMARKS, p=[0.4, 0.3, 0.25, 0.05])),
+        })
+    frame = pd.DataFrame(rows)
+    # Cases every file of this kind contains, fixed so that the small file has them all.
+    frame.loc[0, "団体名"] = "髙田まちづくり協議会"
+    frame.loc[1, "団体名"] = "山﨑自治会"
+    frame.loc[2, "備考"] = "①新規"
+    special = {3: date(1989, 1, 5),   # 昭和64年: the era's last week, same year as 平成元年
+               4: date(1989, 6, 1),   # 平成元年
+               5: date(2019, 2, 15),  # 平成31年
+               6: date(2019, 5, 20)}  # 令和元年 (a group founded to apply for this grant)
+    for row, founded in special.items():
+        frame.loc[row, "設立日"] = founded
+        frame.loc[row, "申請日"] = max(frame.loc[row, "申請日"], founded + timedelta(days=30))
+    frame["設立年"] = [d.year for d in frame["設立日"]]
+    frame["申請日"] = pd.to_datetime(frame["申請日"])
+    return frame
+
+
+def _requests(rng: np.random.Generator, years: int) -> pd.DataFrame:
+    months = pd.date_range(f"{LAST_REQUEST_FY - years + 1}-04-01", periods=12 * years, freq="MS")
+    rows = []
+    for name, base, share in PROCEDURES:
+        for step, month in enumerate(months):
+            season = 1.25 if month.month in (3, 4) else 1.0
+            total = int(round(base * season * rng.lognormal(0.0, 0.12)))
+            # Online use grows about 4 points a year in every procedure.
+            online_share = np.clip(share + 0.04 * (step - 12 * (years - 1)) / 12, 0.02, 0.97)
+            online = int(rng.binomial(total, online_share))
+            rows.append({"年月": month.strftime("%Y-%m"), "手続名": name, "受付件数": total,
+                         "オンライン件数": online,
+                         "オンライン率": round(100 * online / total, 1)})
+    return pd.DataFrame(rows).sort_values(["年月", "手続名"], kind="stable", ignore_index=True)
+
+
+def clean_frames(size: str = "small", seed: int = 20240401) -> dict[str, pd.DataFrame]:
+    """The true values behind every file, before any quirk is applied.
+
+    Keys: towns (one row per municipality; 出生率 and 転入率 are the per-person rates
+    drawn for it, not published), vital (人口動態 by 年), establishments (long:
+    municipality × industry), applications (dates as datetime, amounts as int, 設立年 as
+    western year), requests (電子申請 by month and procedure).
+    """
+    rng = np.random.default_rng([seed, 0])
+    towns = _municipalities(rng, size)
+    vital = pd.concat([_vital(rng, towns, year) for year in VITAL_YEARS], ignore_index=True)
+    establishments = _establishments(rng, towns)
+    applications = _applications(rng, towns, APPLICATIONS[size])
+    requests = _requests(rng, REQUEST_YEARS[size])
+    return {"towns": towns, "vital": vital, "establishments": establishments,
+            "applications": applications, "requests": requests}
+
+
+# ------------------------------------------------------------------ quirky rendering
+
+_FULLWIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
+
+
+def _era(day: date) -> tuple[str, int]:
+    for name, start in ERAS:
+        if day >= start:
+            return name, day.year - start.year + 1
+    raise ValueError(f"{day} is before 昭和")
+
+
+def _nen(number: int) -> str:
+    return "元" if number == 1 else str(number)
+
+
+def _render_date(day: date, style: str) -> str:
+    era, number = _era(day)
+    if style == "kanji":
+        return f"{era}{_nen(number)}年{day.month}月{day.day}日"
+    if style == "kanji_1":  # 令和1年: offices write 1 as well as 元
+        return f"{era}{number}年{day.month}月{day.day}日"
+    if style == "letter":
+        return f"{ERA_LETTER[era]}{number}.{day.month}.{day.day}"
+    if style == "western":
+        return f"{day.year}/{day.month}/{day.day}"
+    if style == "fullwidth":
+        return f"{era}{_nen(number)}年{day.month}月{day.day}日".translate(_FULLWIDTH)
+    raise ValueError(style)
+
+
+def _render_year(day: date, fullwidth: bool) -> str:
+    era, number = _era(day)
+    text = f"{era}{_nen(number)}年"
+    return text.translate(_FULLWIDTH) if fullwidth else text
+
+
+def _render_amount(value: int, style: str) -> str:
+    if style == "comma":
+        return f"{value:,}"
+    if style == "fullwidth_comma":
+        return f"{value:,}".translate(_FULLWIDTH)
+    if style == "plain":
+        return str(value)
+    if style == "fullwidth":
+        return str(value).translate(_FULLWIDTH)
+    raise ValueError(style)
+
+
+DATE_STYLES = ["kanji", "kanji_1", "letter", "western", "fullwidth"]
+AMOUNT_STYLES = ["comma", "fullwidth_comma", "plain", "fullwidth"]
+
+
+def _styles(rng: np.random.Generator, count: int, styles: list[str], p: list[float]) -> list[str]:
+    """Random styles, the first rows cycling through all of them so each one occurs."""
+    drawn = [str(s) for s in rng.choice(styles, size=count, p=p)]
+    offset = 7  # after the special founding-year rows
+    for k, style in enumerate(styles):
+        drawn[(offset + k) % count] = style
+    return drawn
+
+
+def _write_applications(rng: np.random.Generator, frame: pd.DataFrame, path: Path) -> None:
+    n = len(frame)
+    date_styles = _styles(rng, n, DATE_STYLES, [0.35, 0.1, 0.3, 0.15, 0.1])
+    cost_styles = _styles(rng, n, AMOUNT_STYLES, [0.5, 0.25, 0.15, 0.1])
+    amount_styles = _styles(rng, n, AMOUNT_STYLES[::-1], [0.1, 0.15, 0.25, 0.5])
+    year_fullwidth = rng.random(n) < 0.15
+    year_fullwidth[[3, 8]] = True  # 昭和６４年 and one more in full-width digits
+    out = pd.DataFrame({
+        "受付番号": frame["受付番号"],
+        "申請日": [_render_date(d.date(), s) for d, s in zip(frame["申請日"], date_styles,
+                                                            strict=True)],
+        "団体名": frame["団体名"],
+        "市町村": frame["市町村"],
+        "設立年": [_render_year(d, bool(f)) for d, f in zip(frame["設立日"], year_fullwidth,
+                                                           strict=True)],
+        "事業費": [_render_amount(v, s) for v, s in zip(frame["事業費"], cost_styles,
+                                                       strict=True)],
+        "申請額": [_render_amount(v, s) for v, s in zip(frame["申請額"], amount_styles,
+                                                       strict=True)],
+        "備考": frame["備考"],
+    })
+    write_excel_csv(out, path)
+
+
+def _write_requests(frame: pd.DataFrame, path: Path) -> None:
+    out = frame.assign(
+        受付件数=[f"{v:,}" for v in frame["受付件数"]],
+        オンライン率=[f"{v:.1f}%" for v in frame["オンライン率"]],
+    )
+    write_excel_csv(out, path, encoding="utf-8-sig")
+
+
+def _count_cell(value: int) -> int | str:
+    return NONE if value == 0 else int(value)
+
+
+def _change_cell(value: int) -> int | str:
+    return f"△{-value}" if value < 0 else int(value)
+
+
+def _table_rows(vital: pd.DataFrame) -> list[list]:
+    sums = vital[["出生", "死亡", "自然増減", "転入", "転出", "社会増減"]].sum()
+    total = [f"{PREF_CODE}000", f"{PREF_NAME}計", *(int(v) for v in sums)]
+    rows = [total] + [[r.団体コード, r.市町村名, r.出生, r.死亡, r.自然増減, r.転入, r.転出,
+                       r.社会増減] for r in vital.itertuples(index=False)]
+    return [[code, name, _count_cell(b), _count_cell(d), _change_cell(nat), _count_cell(i),
+             _count_cell(o), _change_cell(soc)] for code, name, b, d, nat, i, o, soc in rows]
+
+
+def _write_population_change(vital: pd.DataFrame, path: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    center = Alignment(horizontal="center", vertical="center")
+    for year in sorted(VITAL_YEARS, reverse=True):  # newest sheet first, as offices do
+        sheet = book.create_sheet(f"令和{year - 2018}年")
+        sheet["A1"] = (f"{PREF_NAME} 市町村別人口動態（令和{year - 2018}年1月1日～12月31日）"
+                       "【合成データ】")
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.merge_cells("A1:H1")
+        sheet["H2"] = "（単位：人）"
+        for cell, label in {"A3": "団体コード", "B3": "市町村名", "C3": "自然動態",
+                            "F3": "社会動態", "C4": "出生", "D4": "死亡", "E4": "増減",
+                            "F4": "転入", "G4": "転出", "H4": "増減"}.items():
+            sheet[cell] = label
+            sheet[cell].font = Font(bold=True)
+            sheet[cell].alignment = center
+        for merged in ("A3:A4", "B3:B4", "C3:E3", "F3:H3"):
+            sheet.merge_cells(merged)
+        rows = _table_rows(vital[vital["年"] == year])
+        for offset, row in enumerate(rows, start=5):
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=offset, column=column, value=value)
+                if isinstance(value, str) and column > 2:
+                    cell.alignment = Alignment(horizontal="right")
+        for offset, note in enumerate(XLSX_NOTES, start=5 + len(rows) + 1):
+            sheet.cell(row=offset, column=1, value=note)
+        for letter, width in zip("ABCDEFGH", (11, 12, 8, 8, 8, 8, 8, 8), strict=True):
+            sheet.column_dimensions[letter].width = width
+    save_deterministic_xlsx(book, path)
+
+
+def _ssdse_rows(towns: pd.DataFrame, establishments: pd.DataFrame,
+                vital: pd.DataFrame) -> list[list[str]]:
+    v2022 = vital[vital["年"] == 2022].set_index("団体コード")
+    per_town = establishments.groupby("団体コード")[["事業所数", "従業者数"]].sum()
+    table = towns.set_index("団体コード").assign(
+        出生_2022=v2022["出生"], 死亡_2022=v2022["死亡"],
+        事業所数=per_town["事業所数"], 従業者数=per_town["従業者数"])
+    columns = [column for _, _, _, column in SSDSE_ITEMS]
+    prefecture = table[columns].sum()
+    header = [
+        ["SSDSE形式（合成データ）", "Prefecture", "Municipality",
+         *(code for code, _, _, _ in SSDSE_ITEMS)],
+        ["", "", "", *(year for _, year, _, _ in SSDSE_ITEMS)],
+        ["地域コード", "都道府県", "市区町村", *(label for _, _, label, _ in SSDSE_ITEMS)],
+    ]
+
+    def cells(values: pd.Series) -> list[str]:
+        return [f"{values[c]:.2f}" if c == "総面積" else str(int(values[c])) for c in columns]
+
+    body = [[f"R{PREF_CODE}000", PREF_NAME, "県計", *cells(prefecture)]]
+    body += [[f"R{code}", PREF_NAME, row["市町村名"], *cells(row)]
+             for code, row in table.iterrows()]
+    return header + body
+
+
+def _write_ssdse(rows: list[list[str]], path: Path) -> None:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("cp932"))
+
+
+def _estat_value(tab: str, count: int, workers: int) -> str:
+    if count == 0:
+        return NONE
+    if tab == "002" and count <= 2:  # one or two sites would reveal a firm's own figures
+        return SECRET
+    return str(count if tab == "001" else workers)
+
+
+def _estat_document(towns: pd.DataFrame, establishments: pd.DataFrame) -> dict:
+    totals = establishments.groupby("団体コード")[["事業所数", "従業者数"]].sum()
+    by_industry = establishments.groupby("産業コード")[["事業所数", "従業者数"]].sum()
+    pref = f"{PREF_CODE}000"
+    cells: dict[tuple[str, str], tuple[int, int]] = {
+        (ALL_INDUSTRIES[0], pref): tuple(int(v) for v in totals.sum())}
+    for code, *_ in INDUSTRIES:
+        cells[(code, pref)] = tuple(int(v) for v in by_industry.loc[code])
+    for code, row in totals.iterrows():
+        cells[(ALL_INDUSTRIES[0], code)] = (int(row["事業所数"]), int(row["従業者数"]))
+    for row in establishments.itertuples(index=False):
+        cells[(row.産業コード, row.団体コード)] = (row.事業所数, row.従業者数)
+    industry_codes = [ALL_INDUSTRIES[0], *(code for code, *_ in INDUSTRIES)]
+    areas = [pref, *towns["団体コード"]]
+    values = [
+        {"@tab": tab, "@cat01": industry, "@area": area, "@time": ESTAT_TIME[0],
+         "@unit": ESTAT_TAB[tab][1], "$": _estat_value(tab, *cells[(industry, area)])}
+        for tab in ESTAT_TAB for industry in industry_codes for area in areas
+    ]
+    names = dict(zip(towns["団体コード"], towns["市町村名"], strict=True))
+    class_inf = [
+        {"@id": "tab", "@name": "表章項目", "CLASS": [
+            {"@code": code, "@name": name, "@level": "", "@unit": unit}
+            for code, (name, unit) in ESTAT_TAB.items()]},
+        {"@id": "cat01", "@name": "産業大分類", "CLASS": [
+            {"@code": ALL_INDUSTRIES[0], "@name": ALL_INDUSTRIES[1], "@level": "1"},
+            *({"@code": code, "@name": name, "@level": "2", "@parentCode": ALL_INDUSTRIES[0]}
+              for code, name, *_ in INDUSTRIES)]},
+        {"@id": "area", "@name": "地域", "CLASS": [
+            {"@code": pref, "@name": PREF_NAME, "@level": "1"},
+            *({"@code": code, "@name": names[code], "@level": "2", "@parentCode": pref}
+              for code in towns["団体コード"])]},
+        # e-Stat gives a single class as an object, not as a list of one.
+        {"@id": "time", "@name": "時間軸（調査年）", "CLASS": {
+            "@code": ESTAT_TIME[0], "@name": ESTAT_TIME[1], "@level": "1"}},
+    ]
+    return {"GET_STATS_DATA": {
+        "RESULT": {"STATUS": 0, "ERROR_MSG": "正常に終了しました。",
+                   "DATE": "2024-04-01T00:00:00.000+09:00"},
+        "PARAMETER": {"LANG": "J", "STATS_DATA_ID": "0000000000", "DATA_FORMAT": "J",
+                      "METAGET_FLG": "Y"},
+        "STATISTICAL_DATA": {
+            "RESULT_INF": {"TOTAL_NUMBER": len(values), "FROM_NUMBER": 1,
+                           "TO_NUMBER": len(values)},
+            "TABLE_INF": {
+                "@id": "0000000000",
+                "STAT_NAME": {"@code": "00000", "$": "事業所に関する統計（模擬）"},
+                "GOV_ORG": {"@code": "48000", "$": "さくら県（架空）"},
+                "STATISTICS_NAME": "市町村別・産業大分類別 事業所数及び従業者数（合成データ）",
+                "TITLE": {"@no": "1", "$": "市町村別・産業大分類別 事業所数及び従業者数"},
+                "SURVEY_DATE": 202106,
+            },
+            "CLASS_INF": {"CLASS_OBJ": class_inf},
+            "DATA_INF": {
+                "NOTE": [{"@char": SECRET, "$": "秘匿"}, {"@char": NONE, "$": "該当数値なし"}],
+                "VALUE": values,
+            },
+        },
+    }}
+
+
+def generate(out_dir: Path, size: str, seed: int) -> None:
+    frames = clean_frames(size, seed)
+    render = np.random.default_rng([seed, 1])
+    _write_applications(render, frames["applications"], out_dir / "subsidy_applications.csv")
+    _write_requests(frames["requests"], out_dir / "online_requests.csv")
+    _write_population_change(frames["vital"], out_dir / "population_change.xlsx")
+    _write_ssdse(_ssdse_rows(frames["towns"], frames["establishments"], frames["vital"]),
+                 out_dir / "ssdse_style_sakura.csv")
+    document = _estat_document(frames["towns"], frames["establishments"])
+    (out_dir / "estat_establishments.json").write_text(
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+DATASET = register(
+    Dataset(
+        name="messy_municipal_files",
+        title="扱いにくい実務ファイル集（合成データ）",
+        synthetic=True,
+        # The e-Stat style JSON is built too (estat_establishments.json, next to these
+        # files) but not listed: the registry's load() reads only CSV and Excel.
+        files=(
+            DataFile("subsidy_applications.csv", {"encoding": "cp932"}),
+            DataFile("online_requests.csv", {"encoding": "utf-8-sig", "thousands": ","}),
+            DataFile("population_change.xlsx", {"sheet_name": "令和5年", "header": None,
+                                                "skiprows": 4, "names": XLSX_COLUMNS}),
+            DataFile("ssdse_style_sakura.csv", {"encoding": "cp932", "header": 2}),
+        ),
+        generate=generate,
+    )
+)
