@@ -12,16 +12,17 @@ from workbench.grading.warm import WarmProcess, run_in_worker_process
 class LocalBackend:
     """``workers`` warm processes; each thread owns one and feeds it jobs in turn."""
 
-    def __init__(self, workers: int, figures: bool = False):
+    def __init__(self, workers: int, figures: bool = False, preload: tuple[str, ...] = ()):
         self.workers = workers
         self.figures = figures
+        self.preload = preload
         self.local = threading.local()
         self.processes: list[WarmProcess] = []
         self.pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="grader")
 
     def _process(self) -> WarmProcess:
         if not hasattr(self.local, "process"):
-            self.local.process = WarmProcess(self.figures)
+            self.local.process = WarmProcess(self.figures, self.preload)
             self.processes.append(self.local.process)
         return self.local.process
 
@@ -42,15 +43,18 @@ class LocalBackend:
 class DaskBackend:
     """Jobs go to a Dask distributed scheduler; each worker process keeps a warm process."""
 
-    def __init__(self, address: str, figures: bool = False):
+    def __init__(self, address: str, figures: bool = False, preload: tuple[str, ...] = ()):
         from distributed import Client
 
         self.client = Client(address)
         self.figures = figures
+        self.preload = preload
         self.workers = max(1, sum(self.client.nthreads().values()))
 
     def submit(self, job: dict):
-        return self.client.submit(run_in_worker_process, job, self.figures, pure=False)
+        return self.client.submit(
+            run_in_worker_process, job, self.figures, self.preload, pure=False
+        )
 
     @staticmethod
     def completed(futures) -> Iterator:

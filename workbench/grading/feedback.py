@@ -451,7 +451,7 @@ def _nbgrader(cell: dict) -> dict:
 
 
 def is_grader_note(cell: dict) -> bool:
-    note = ((cell.get("metadata") or {}).get("workbench") or {})
+    note = (cell.get("metadata") or {}).get("workbench") or {}
     return isinstance(note, dict) and bool(note.get("grader_note"))
 
 
@@ -546,7 +546,10 @@ def build_blocks(
         max_score = float(meta.get("points", 0) if grade is None else grade.max_score)
         if meta.get("solution") and cell.get("cell_type") == "code":
             code_block = Block(
-                "code", grade_id=grade_id, label=label, source=source,
+                "code",
+                grade_id=grade_id,
+                label=label,
+                source=source,
                 comment=comments.get(grade_id, ""),
             )
             if guard.reaches_grader_state(source):
@@ -767,9 +770,9 @@ def open_course(course_root: Path | str | None = None) -> Course:
 
 def open_gradebook(course: Course) -> api.Gradebook:
     url = course.db_url
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_file():
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).is_file():
         raise FeedbackError(
-            f"gradebook（{url[len('sqlite:///'):]}）がありません。先に採点してください"
+            f"gradebook（{url[len('sqlite:///') :]}）がありません。先に採点してください"
             "（python -m workbench grade または nbgrader autograde）。"
         )
     return api.Gradebook(url, course_id=course.coursedir.course_id)

@@ -92,10 +92,11 @@ def grade(assignment: str, course_root: Path, options: Options | None = None) ->
             if options.force or ledger.digest(assignment, s.student) != s.digest
         ]
         summary = Summary(skipped=len(submissions) - len(todo))
+        preload = _instructor_imports(course, assignment, notebook_names)
         backend = (
-            DaskBackend(options.scheduler, options.figures)
+            DaskBackend(options.scheduler, options.figures, preload)
             if options.scheduler
-            else LocalBackend(options.workers, options.figures)
+            else LocalBackend(options.workers, options.figures, preload)
         )
         try:
             with shared_gradebook(gradebook) as cached:
@@ -107,6 +108,11 @@ def grade(assignment: str, course_root: Path, options: Options | None = None) ->
         ledger.close()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _instructor_imports(course, assignment: str, names: list[str]) -> tuple[str, ...]:
+    paths = [course.source(assignment) / f"{name}.ipynb" for name in names]
+    return steps.imported_modules([nbformat.read(p, as_version=4) for p in paths if p.exists()])
 
 
 def _notebook_names(gradebook: Gradebook, assignment: str) -> list[str]:

@@ -622,18 +622,22 @@ def render_report(cohort: Cohort, stats: pd.DataFrame, created: datetime) -> str
         "questions": chart_items(cohort, stats) if cohort.items and cohort.submitted else "",
     }
     missing = len(cohort.students) - len(cohort.submitted)
-    return feedback.environment().from_string(REPORT_TEMPLATE).render(
-        c=cohort,
-        style=REPORT_STYLE,
-        created=created.strftime("%Y-%m-%d %H:%M"),
-        missing=missing,
-        rate=f"{len(cohort.submitted) / max(len(cohort.students), 1):.0%}",
-        summary=summary,
-        pending=sum(s.status == STATUS_PENDING for s in cohort.students),
-        check=[s for s in cohort.students if s.status.startswith(STATUS_CHECK)],
-        items=items,
-        low=LOW_DISCRIMINATION,
-        charts=charts,
+    return (
+        feedback.environment()
+        .from_string(REPORT_TEMPLATE)
+        .render(
+            c=cohort,
+            style=REPORT_STYLE,
+            created=created.strftime("%Y-%m-%d %H:%M"),
+            missing=missing,
+            rate=f"{len(cohort.submitted) / max(len(cohort.students), 1):.0%}",
+            summary=summary,
+            pending=sum(s.status == STATUS_PENDING for s in cohort.students),
+            check=[s for s in cohort.students if s.status.startswith(STATUS_CHECK)],
+            items=items,
+            low=LOW_DISCRIMINATION,
+            charts=charts,
+        )
     )
 
 
@@ -666,9 +670,7 @@ def write_report(
     csv_path = write_csv(cohort, folder / "grades.csv")
     xlsx_path = write_xlsx(cohort, stats, folder / "grades.xlsx")
     html_path = folder / "report.html"
-    html_path.write_text(
-        render_report(cohort, stats, datetime.now(JST)), encoding="utf-8"
-    )
+    html_path.write_text(render_report(cohort, stats, datetime.now(JST)), encoding="utf-8")
     scores = [s.score for s in cohort.submitted]
     return ReportSummary(
         folder, csv_path, xlsx_path, html_path, len(cohort.students), len(scores),

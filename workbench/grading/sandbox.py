@@ -35,7 +35,9 @@ def _readable_paths() -> list[Path]:
     return sorted({p.resolve() for p in paths if p.exists()})
 
 
-def warm_process_command(figures: bool = False) -> tuple[list[str], dict[str, str]]:
+def warm_process_command(
+    figures: bool = False, preload: tuple[str, ...] = ()
+) -> tuple[list[str], dict[str, str]]:
     """Command and environment that start ``workbench.grading.zygote``."""
     python = [sys.executable, "-m", "workbench.grading.zygote"]
     env = {k: os.environ[k] for k in ENV_PASSTHROUGH if k in os.environ}
@@ -45,6 +47,7 @@ def warm_process_command(figures: bool = False) -> tuple[list[str], dict[str, st
             "MPLCONFIGDIR": "/tmp/matplotlib",
             "PYTHONDONTWRITEBYTECODE": "1",
             "WORKBENCH_GRADER_FIGURES": "1" if figures else "0",
+            "WORKBENCH_GRADER_PRELOAD": ",".join(preload),
             "WORKBENCH_GRADER_SCRATCH": "/tmp",
             "WORKBENCH_DATASETS_DIR": str(datasets_dir()),
         }

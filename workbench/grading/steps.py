@@ -142,3 +142,25 @@ def grader_note(faults: list[Fault], detail: str) -> NotebookNode:
 def record(course, nb: NotebookNode, res: dict) -> NotebookNode:
     """Score the executed notebook into the gradebook with nbgrader's own preprocessors."""
     return _apply(RECORD, course, nb, res)
+
+
+def imported_modules(notebooks: list[NotebookNode]) -> tuple[str, ...]:
+    """Modules the instructor's notebooks import, for the warm process to import once."""
+    import ast
+
+    found: set[str] = set()
+    for nb in notebooks:
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:  # magics and stubs: nothing to learn from this cell
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module)
+                    found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return tuple(sorted(found))

@@ -13,13 +13,14 @@ from workbench.grading.sandbox import warm_process_command
 class WarmProcess:
     """One sandboxed ``zygote``; ``run`` is safe to call from one thread at a time."""
 
-    def __init__(self, figures: bool = False):
+    def __init__(self, figures: bool = False, preload: tuple[str, ...] = ()):
         self.figures = figures
+        self.preload = preload
         self.process: subprocess.Popen | None = None
         self.lock = threading.Lock()
 
     def _start(self) -> None:
-        command, env = warm_process_command(self.figures)
+        command, env = warm_process_command(self.figures, self.preload)
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -66,9 +67,11 @@ class WarmProcess:
 _WORKER_PROCESS: WarmProcess | None = None
 
 
-def run_in_worker_process(job: dict, figures: bool = False) -> dict:
+def run_in_worker_process(job: dict, figures: bool = False, preload: tuple[str, ...] = ()) -> dict:
     """Run ``job`` on this process's own warm process (used by Dask workers)."""
     global _WORKER_PROCESS
-    if _WORKER_PROCESS is None:
-        _WORKER_PROCESS = WarmProcess(figures)
+    if _WORKER_PROCESS is None or _WORKER_PROCESS.preload != preload:
+        if _WORKER_PROCESS is not None:
+            _WORKER_PROCESS.close()
+        _WORKER_PROCESS = WarmProcess(figures, preload)
     return _WORKER_PROCESS.run(job)
