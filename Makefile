@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: lab lab-prepare test lint course datasets freeze clean
+.PHONY: lab lab-instructor lab-prepare test lint course datasets bench freeze clean
 
 # (Re)install only when requirements.txt or pyproject.toml changed since the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -15,6 +15,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 lab: $(STAMP)
 	$(PY) -m workbench lab
+
+# Instructors: JupyterLab on the course root with formgrader (release, collect, grade).
+lab-instructor: $(STAMP)
+	$(PY) -m workbench lab --instructor
 
 lab-prepare: $(STAMP)
 	$(PY) -m workbench prepare
@@ -28,6 +32,11 @@ lint: $(STAMP)
 
 datasets: $(STAMP)
 	$(PY) -m workbench datasets build --size small
+
+# Grading throughput, nbgrader vs workbench grade, side by side (see benchmarks/README.md).
+BENCH_N ?= 300
+bench: $(STAMP)
+	$(PY) benchmarks/grading.py --n $(BENCH_N) --nbgrader-n 10 --json benchmarks/grading-latest.json
 
 # Re-execute the source notebooks so their committed outputs match the code (authors only).
 course: $(STAMP)

@@ -1,0 +1,197 @@
+"""Realistic wrong answers for unit 03 (統計の考え方と可視化), each with the hint it must show."""
+
+from harness import WrongAnswer
+
+UNIT = "03_statistics_visualization"
+
+H = 'overtime["残業時間"]'
+FINANCE = 'finance = overtime.loc[overtime["所属"] == "財政課", "残業時間"]\n'
+CHART = (
+    'ax = dept_mean.plot(kind="bar", rot=0)\n'
+    'ax.set_title("部局別の平均残業時間")\n'
+    'ax.set_ylabel("平均残業時間（時間）")\n'
+)
+DEPT = 'dept_mean = overtime.groupby("部局")["残業時間"].mean().sort_values(ascending=False)\n'
+SIM = (
+    "rng = np.random.default_rng(2024)\n"
+    "sample_means = np.array([rng.choice(population, size=30, replace=False).mean()"
+    " for _ in range(1000)])\n"
+    "se_sim = sample_means.std(ddof=1)\n"
+)
+CI_TAIL = "ci_low = mean40 - t_crit * se40\nci_high = mean40 + t_crit * se40\n"
+
+WRONG_ANSWERS: list[WrongAnswer] = [
+    # ex1: mean and median
+    WrongAnswer(
+        cell="ex1",
+        test="ex1_test",
+        # np.median does not skip the blank (勤怠未確定) rows: the result is nan.
+        code=f"mean_hours = {H}.mean()\nmedian_hours = np.median({H})",
+        hint="np.median() は空欄（NaN）があると nan",
+    ),
+    WrongAnswer(
+        cell="ex1",
+        test="ex1_test",
+        code=f"mean_hours = {H}.median()\nmedian_hours = {H}.mean()",
+        hint="入れ替わっていませんか",
+    ),
+    # ex2: ddof
+    WrongAnswer(
+        cell="ex2",
+        test="ex2_test",
+        code=FINANCE + "var_s = finance.var()\nsd_s = np.std(finance)\nsd_p = finance.std(ddof=0)",
+        hint="np.std() の既定は ddof=0",
+    ),
+    WrongAnswer(
+        cell="ex2",
+        test="ex2_test",
+        code=FINANCE + "var_s = finance.var()\nsd_s = finance.std()\nsd_p = finance.std()",
+        hint="STDEV.P（母集団）は ddof=0",
+    ),
+    # ex3: class boundaries and order
+    WrongAnswer(
+        cell="ex3",
+        test="ex3_test",
+        code=f"freq = pd.cut({H}, bins=range(0, 150, 10)).value_counts(sort=False)",
+        hint="right=False",
+    ),
+    WrongAnswer(
+        cell="ex3",
+        test="ex3_test",
+        code=f"freq = pd.cut({H}, bins=range(0, 150, 10), right=False).value_counts()",
+        hint="階級の順に並んでいません",
+    ),
+    # ex4: IQR rule
+    WrongAnswer(
+        cell="ex4",
+        test="ex4_test",
+        code=(
+            f"q1 = {H}.quantile(0.25)\nq3 = {H}.quantile(0.75)\niqr = q3 - q1\n"
+            f"upper_fence = {H}.mean() + 2 * {H}.std()\n"
+            f'outliers = overtime[{H} > upper_fence]'
+        ),
+        hint="平均 + 2 × 標準偏差",
+    ),
+    WrongAnswer(
+        cell="ex4",
+        test="ex4_test",
+        code=(
+            f"q1 = {H}.quantile(0.25)\nq3 = {H}.quantile(0.75)\niqr = q3 - q1\n"
+            "upper_fence = q3 + 1.5 * iqr\n"
+            f"outliers = overtime[{H} > q3]"
+        ),
+        hint="上限（upper_fence）以下の行",
+    ),
+    # ex5: correlation and the confounder
+    WrongAnswer(
+        cell="ex5",
+        test="ex5_test",
+        code=(
+            'r_raw = towns["図書館数"].corr(towns["刑法犯認知件数"])\n'
+            'r_per_capita = towns["図書館数"].corr(towns["刑法犯認知件数"] / towns["人口"] * 10000)'
+        ),
+        hint="両方の変数を人口で割りましたか",
+    ),
+    WrongAnswer(
+        cell="ex5",
+        test="ex5_test",
+        code=(
+            'r_raw = towns["図書館数"].cov(towns["刑法犯認知件数"])\n'
+            'r_per_capita = (towns["図書館数"] / towns["人口"]).cov(towns["刑法犯認知件数"]'
+            ' / towns["人口"])'
+        ),
+        hint=".cov()（共分散）ではなく .corr()",
+    ),
+    # ex7: the misleading chart
+    WrongAnswer(
+        cell="ex7",
+        test="ex7_test",
+        code=DEPT + CHART + "ax.set_ylim(8, 25)",
+        hint="縦軸が0から始まっていません",
+    ),
+    WrongAnswer(
+        cell="ex7",
+        test="ex7_test",
+        code=DEPT + 'ax = dept_mean.plot(kind="pie")\nax.set_title("部局別の平均残業時間")',
+        hint="棒グラフになっていません",
+    ),
+    # ex8: sampling distribution of the mean
+    WrongAnswer(
+        cell="ex8",
+        test="ex8_test",
+        code=SIM + "se_theory = population.std(ddof=0) / np.sqrt(1000)",
+        hint="n は繰り返しの回数（1,000）ではなく",
+    ),
+    WrongAnswer(
+        cell="ex8",
+        test="ex8_test",
+        # One sample of 1,000 staff instead of 1,000 means of 30.
+        code=(
+            "rng = np.random.default_rng(2024)\n"
+            "sample_means = rng.choice(population, size=1000, replace=False)\n"
+            "se_sim = sample_means.std(ddof=1)\n"
+            "se_theory = population.std(ddof=0) / np.sqrt(30)"
+        ),
+        hint="個々の職員の値ではなく",
+    ),
+    # ex9: t interval
+    WrongAnswer(
+        cell="ex9",
+        test="ex9_test",
+        code=(
+            "mean40 = sample40.mean()\nse40 = sample40.std() / np.sqrt(40)\n"
+            "t_crit = 1.96\n" + CI_TAIL
+        ),
+        hint="正規分布の 1.96",
+    ),
+    WrongAnswer(
+        cell="ex9",
+        test="ex9_test",
+        code=(
+            "mean40 = sample40.mean()\nse40 = np.std(sample40) / np.sqrt(40)\n"
+            "t_crit = stats.t.ppf(0.975, df=39)\n" + CI_TAIL
+        ),
+        hint="ddof=1 を使います",
+    ),
+    WrongAnswer(
+        cell="ex9",
+        test="ex9_test",
+        code=(
+            "mean40 = sample40.mean()\nse40 = sample40.std()\n"
+            "t_crit = stats.t.ppf(0.975, df=39)\n" + CI_TAIL
+        ),
+        hint="標準誤差は 標準偏差 ÷ √n",
+    ),
+    WrongAnswer(
+        cell="ex9",
+        test="ex9_test",
+        code=(
+            "mean40 = sample40.mean()\nse40 = sample40.std() / np.sqrt(40)\n"
+            "t_crit = stats.t.ppf(0.975, df=40)\n" + CI_TAIL
+        ),
+        hint="自由度は n − 1",
+    ),
+    # ex10: bootstrap
+    WrongAnswer(
+        cell="ex10",
+        test="ex10_test",
+        code=(
+            "rng = np.random.default_rng(0)\n"
+            "boot_medians = np.array([np.median(rng.choice(sample40, size=40, replace=False))"
+            " for _ in range(5000)])\n"
+            "boot_low, boot_high = np.percentile(boot_medians, [2.5, 97.5])"
+        ),
+        hint="復元抽出（replace=True）",
+    ),
+    WrongAnswer(
+        cell="ex10",
+        test="ex10_test",
+        code=(
+            "rng = np.random.default_rng(0)\n"
+            "boot_medians = np.array([np.median(rng.choice(sample40, size=40, replace=True))"
+            " for _ in range(5000)])\n"
+            "boot_low, boot_high = np.percentile(boot_medians, [5, 95])"
+        ),
+        hint="90%区間です",
+    ),
+]
