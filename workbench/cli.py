@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument(
         "--instructor",
         action="store_true",
-        help="講師用: grading/ と courses/ を開き、formgrader・Create Assignment を使えるようにする",
+        help="講師用: grading/ と courses/ を開き、formgrader・Create Assignment を使う",
     )
     start.set_defaults(handler=_lab)
 
