@@ -71,35 +71,24 @@ class Guard:
     def _module_problems(self, repair: bool) -> list[str]:
         problems = []
         for name, (module, snapshot) in self.modules.items():
-            current = vars(module)
             # Modules legitimately change their own state (caches, the active backend);
             # what tests call are functions and classes, so only those are compared.
             changed = [
-                k for k, v in snapshot.items() if callable(v) and current.get(k, _MISSING) is not v
+                k
+                for k, v in snapshot.items()
+                if callable(v) and vars(module).get(k, _MISSING) is not v
             ]
             added = [
                 k
-                for k, v in current.items()
+                for k, v in vars(module).items()
                 if k not in snapshot and not k.startswith("__") and not isinstance(v, ModuleType)
             ]
-            if changed or added:
-                problems.append(f"{name}.{(changed + added)[0]}")
-                if repair:
-                    for key in added:
-                        delattr(module, key)
-                    for key in changed:
-                        setattr(module, key, snapshot[key])
+            problems += _reported(name, module, snapshot, changed, added, repair)
         for cls, snapshot in self.classes:
             current = dict(vars(cls))
             changed = [k for k, v in snapshot.items() if current.get(k, _MISSING) is not v]
             added = [k for k in current if k not in snapshot]
-            if changed or added:
-                problems.append(f"{cls.__name__}.{(changed + added)[0]}")
-                if repair:
-                    for key in added:
-                        delattr(cls, key)
-                    for key in changed:
-                        setattr(cls, key, snapshot[key])
+            problems += _reported(cls.__name__, cls, snapshot, changed, added, repair)
         return problems
 
     def _namespace_problems(self, shell, repair: bool) -> list[str]:
@@ -172,6 +161,18 @@ class Guard:
             + self._namespace_problems(shell, repair=False)
             + self._shell_problems(shell, repair=False)
         )
+
+
+def _reported(label, owner, snapshot: dict, changed: list, added: list, repair: bool) -> list[str]:
+    """Name the first changed attribute of ``owner``; put the snapshot back if asked."""
+    if not changed and not added:
+        return []
+    if repair:
+        for key in added:
+            delattr(owner, key)
+        for key in changed:
+            setattr(owner, key, snapshot[key])
+    return [f"{label}.{(changed + added)[0]}"]
 
 
 _MISSING = object()
