@@ -63,6 +63,9 @@ def warm_process_command(
         )
         return python, {**os.environ, **env, "WORKBENCH_GRADER_SCRATCH": ""}
     command = [tool, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    # The private /tmp comes first: later binds may lie below it (a checkout in /tmp) and
+    # a tmpfs mounted after them would hide them.
+    command += ["--tmpfs", "/tmp"]
     for directory in SYSTEM_DIRS:
         path = Path(directory)
         if path.is_symlink():
@@ -71,7 +74,7 @@ def warm_process_command(
             command += ["--ro-bind", directory, directory]
     for path in _readable_paths():
         command += ["--ro-bind", str(path), str(path)]
-    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    command += ["--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp"]
     for key, value in env.items():
         command += ["--setenv", key, value]
     return command + ["--", *python], {}

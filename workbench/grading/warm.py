@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import threading
 
 from workbench.grading.faults import Fault
@@ -21,16 +22,19 @@ class WarmProcess:
 
     def _start(self) -> None:
         command, env = warm_process_command(self.figures, self.preload)
+        self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.errors,
             env=env or None,
         )
         ready = read_message(self.process.stdout)
         if not ready or not ready.get("ready"):
-            raise RuntimeError("採点用のプロセスを起動できませんでした")
+            self.errors.seek(0)
+            tail = self.errors.read().decode("utf-8", "replace")[-2000:]
+            raise RuntimeError(f"採点用のプロセスを起動できませんでした:\n{tail}")
 
     def run(self, job: dict) -> dict:
         with self.lock:
