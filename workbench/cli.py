@@ -115,6 +115,43 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _template_list(args: argparse.Namespace) -> int:
+    from workbench import templates
+
+    for name in templates.names():
+        info = templates.get(name)
+        print(f"{name}\t{info.title}: {info.description}")
+        for p in info.parameters:
+            mark = "（必須）" if p.required else "（任意）" if p.default == "" else (
+                f"（既定: {p.default}）"
+            )
+            print(f"    -p {p.name} …{mark} {p.help}")
+    return 0
+
+
+def _template_run(args: argparse.Namespace) -> int:
+    from workbench import templates
+
+    try:
+        result = templates.run(
+            args.name,
+            args.data,
+            args.out,
+            args.param or [],
+            sheet=args.sheet,
+            header_row=args.header_row,
+        )
+    except templates.TemplateError as error:
+        print(f"エラー: {error}", file=sys.stderr)
+        print("レポートは作成していません。", file=sys.stderr)
+        return 2
+    print(result.get("conclusion", ""))
+    out = Path(args.out)
+    for name in templates.OUTPUTS:
+        print(f"作成しました: {out / name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m workbench", description="データ活用研修ワークベンチ"
@@ -199,6 +236,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--course-root", type=Path, default=grading_dir(), help="nbgrader のコースフォルダ"
     )
     grader.set_defaults(handler=_grade)
+    tpl = commands.add_parser(
+        "template", help="分析テンプレート（t検定・回帰・クロス集計など）でレポートを作る"
+    ).add_subparsers(dest="action", required=True)
+    tpl.add_parser("list", help="テンプレートとパラメータの一覧").set_defaults(
+        handler=_template_list
+    )
+    tpl_run = tpl.add_parser("run", help="テンプレートを実行して report.html と result.json を作る")
+    tpl_run.add_argument("name", help="テンプレート名（template list で確認）")
+    tpl_run.add_argument("--data", required=True, help="データファイル（CSV・Excel）")
+    tpl_run.add_argument(
+        "--sheet", default=None, help="Excel のシート名（省略時は先頭。consolidate はカンマ区切り）"
+    )
+    tpl_run.add_argument(
+        "--header-row", type=int, default=None, help="列名の行番号（Excel の行番号。省略時は自動）"
+    )
+    tpl_run.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        metavar=("KEY", "VALUE"),
+        help="パラメータ（複数可）",
+    )
+    tpl_run.add_argument("--out", required=True, help="出力フォルダ")
+    tpl_run.set_defaults(handler=_template_run)
     return parser
 
 
