@@ -22,7 +22,9 @@ c.CourseDirectory.db_url = os.environ.get(
 # Files learners' notebooks write (output/) and built data are not course material.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "output"]
 
-c.Exchange.root = os.path.join(HERE, "exchange")
+# On one machine the exchange lives here; on JupyterHub every server shares one exchange
+# folder (deploy/jupyterhub_config.py sets WORKBENCH_EXCHANGE_ROOT for all of them).
+c.Exchange.root = os.environ.get("WORKBENCH_EXCHANGE_ROOT", os.path.join(HERE, "exchange"))
 c.Exchange.path_includes_course = True
 
 # Learners see Japanese placeholders instead of "YOUR CODE HERE".
