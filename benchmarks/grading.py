@@ -8,6 +8,7 @@ and the ratio. nbgrader is run on a sample because at ≈4 s a submission it wou
 hours on thousands; throughput is per submission, so the ratio is unaffected.
 
     python benchmarks/grading.py --unit 04_t_test --n 5000 --nbgrader-n 20
+    python benchmarks/grading.py --unit stats_anchor --n 5000 --nbgrader-n 20
 """
 
 from __future__ import annotations
@@ -27,11 +28,106 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 import nbformat  # noqa: E402
-from harness import answered, make_course, nbgrader, scores, submit  # noqa: E402
+from harness import WrongAnswer, answered, make_course, nbgrader, scores, submit  # noqa: E402
 from wrong_answers import WRONG_ANSWERS  # noqa: E402
 
 from workbench.grading.executor import Limits  # noqa: E402
 from workbench.grading.pipeline import Options, grade  # noqa: E402
+
+ANCHOR_UNIT = "stats_anchor"
+ANCHOR_CELLS = [
+    (
+        "setup",
+        "locked",
+        """import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+import statsmodels.formula.api as smf
+from scipy import stats
+
+from workbench import checks
+
+rng = np.random.default_rng(0)
+df = pd.DataFrame({"group": ["A"] * 30 + ["B"] * 40, "x": rng.uniform(0, 10, 70)})
+df["y"] = 3 + 2 * df["x"] + rng.normal(0, 2, 70) + (df["group"] == "B") * 1.5""",
+    ),
+    (
+        "ex1",
+        "solution",
+        """### BEGIN SOLUTION
+a, b = df.loc[df.group == "A", "y"], df.loc[df.group == "B", "y"]
+t_stat, p_value = stats.ttest_ind(a, b, equal_var=False)
+### END SOLUTION""",
+    ),
+    (
+        "ex1_test",
+        "test",
+        """checks.number(checks.variable("p_value"), "p_value", between=(0, 1))
+### BEGIN HIDDEN TESTS
+_a, _b = df.loc[df.group == "A", "y"], df.loc[df.group == "B", "y"]
+_se = np.sqrt(_a.var() / len(_a) + _b.var() / len(_b))
+checks.close(t_stat, (_a.mean() - _b.mean()) / _se, "Welch の t ではありません", rel=1e-6)
+### END HIDDEN TESTS""",
+    ),
+    (
+        "ex2",
+        "solution",
+        """### BEGIN SOLUTION
+model = smf.ols("y ~ x", data=df).fit()
+slope = model.params["x"]
+### END SOLUTION""",
+    ),
+    (
+        "ex2_test",
+        "test",
+        """checks.number(checks.variable("slope"), "slope")
+### BEGIN HIDDEN TESTS
+_X = np.column_stack([np.ones(len(df)), df["x"]])
+_beta = np.linalg.solve(_X.T @ _X, _X.T @ df["y"].to_numpy())
+checks.close(slope, _beta[1], "傾きが正しくありません", rel=1e-6)
+### END HIDDEN TESTS""",
+    ),
+]
+ANCHOR_WRONG = [
+    (
+        "ex1",
+        "a, b = df.loc[df.group == 'A', 'y'], df.loc[df.group == 'B', 'y']\n"
+        "t_stat, p_value = stats.ttest_ind(a, b)",
+    ),
+    ("ex2", "model = smf.ols('x ~ y', data=df).fit()\nslope = model.params['y']"),
+]
+
+
+def write_anchor_unit(courses: Path) -> None:
+    """REFERENCE.md §D's anchor: one notebook, the statistics imports, one t-test, one OLS.
+
+    This is the assignment the 3.9 s/submission nbgrader figure was measured on; the
+    course units are larger teaching notebooks (examples, simulations, charts).
+    """
+    cells = []
+    for grade_id, kind, source in ANCHOR_CELLS:
+        cell = nbformat.v4.new_code_cell(source, id=grade_id)
+        cell.metadata["nbgrader"] = {
+            "grade": kind == "test",
+            "grade_id": grade_id,
+            "locked": kind != "solution",
+            "schema_version": 3,
+            "solution": kind == "solution",
+            "task": False,
+            **({"points": 1} if kind == "test" else {}),
+        }
+        cells.append(cell)
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    folder = courses / ANCHOR_UNIT
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / f"{ANCHOR_UNIT}.ipynb")
+
 
 FAULTS = {
     "exit": "import os\nos._exit(1)",
@@ -43,9 +139,12 @@ FAULTS = {
 def build_submissions(root: Path, unit: str, n: int, seed: int) -> dict[str, str]:
     """Write N submissions; returns student → kind (correct, wrong, blank, fault:…, malformed)."""
     name = f"{unit}.ipynb"
-    source = nbformat.read(REPO / "courses" / unit / name, as_version=4)
+    source = nbformat.read(root.parent / "courses" / unit / name, as_version=4)
     release = nbformat.read(root / "release" / unit / name, as_version=4)
-    wrongs = WRONG_ANSWERS.get(unit, [])
+    if unit == ANCHOR_UNIT:
+        wrongs = [WrongAnswer(cell, cell + "_test", code, "") for cell, code in ANCHOR_WRONG]
+    else:
+        wrongs = WRONG_ANSWERS.get(unit, [])
     solution_cells = [w.cell for w in wrongs] or ["ex1"]
     rng = random.Random(seed)
     kinds = {}
@@ -92,12 +191,16 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     try:
         ours_root = make_course(work / "ours")
+        if args.unit == ANCHOR_UNIT:
+            write_anchor_unit(ours_root.parent / "courses")
         nbgrader(ours_root, "generate_assignment", args.unit, "--force")
         kinds = build_submissions(ours_root, args.unit, args.n, args.seed)
 
         honest = [s for s, k in kinds.items() if k in ("correct", "wrong", "blank")]
         sample = honest[: args.nbgrader_n]
         theirs_root = make_course(work / "nbgrader")
+        if args.unit == ANCHOR_UNIT:
+            write_anchor_unit(theirs_root.parent / "courses")
         nbgrader(theirs_root, "generate_assignment", args.unit, "--force")
         for student in sample:
             shutil.copytree(ours_root / "submitted" / student, theirs_root / "submitted" / student)
