@@ -133,14 +133,24 @@ def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summ
     queue = iter(todo)
     limit = max(2, backend.workers * 2)  # enough queued work to keep every worker busy
     exhausted = False
+    # The course's own files (data the notebooks read) are the same for everyone: read
+    # them once, not once per submission.
+    course_files = extra_files(course.source(todo[0].assignment)) if todo else {}
     while in_flight or not exhausted:
-        while not exhausted and _waiting_jobs(in_flight) < limit:
+        while not exhausted and len(in_flight) < limit:
             submission = next(queue, None)
             if submission is None:
                 exhausted = True
                 break
             pending = _prepare(
-                course, gradebook, submission, notebook_names, options, in_flight, backend
+                course,
+                gradebook,
+                submission,
+                notebook_names,
+                options,
+                in_flight,
+                backend,
+                course_files,
             )
             if not pending.waiting:
                 _finish(course, gradebook, ledger, pending, summary, progress)
@@ -160,16 +170,13 @@ def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summ
     progress.close()
 
 
-def _waiting_jobs(in_flight: dict) -> int:
-    return len(in_flight)
-
-
 def _prepare(
-    course, gradebook, submission, notebook_names, options, in_flight, backend
+    course, gradebook, submission, notebook_names, options, in_flight, backend, course_files
 ) -> _Pending:
     """Sanitize each notebook of a submission and send it off; malformed ones fail here."""
     pending = _Pending(submission, {}, set())
-    files = extra_files(submission.folder, course.source(submission.assignment))
+    # As nbgrader does, the course's files replace same-named files the learner sent.
+    files = {**extra_files(submission.folder), **course_files}
     limits = options.limits
     for name in notebook_names:
         path = submission.notebook(name)
