@@ -33,7 +33,7 @@ from harness import (
 )
 
 from workbench import cli, course
-from workbench.grading import feedback, report
+from workbench.grading import feedback, feedback_page, hidden_tests, report
 
 UNIT = "01_excel_basics"
 NOTEBOOK = "01_excel_basics"
@@ -201,7 +201,7 @@ def test_feedback_never_shows_expected_values(graded):
     hostile = _page(graded, "hostile")
     assert f"({int(top['利用者数'])}, &#39;{top['施設名']}&#39;" not in hostile
     assert f"({int(top['利用者数'])}, '{top['施設名']}'" not in hostile
-    assert hostile.count(feedback.WITHHELD) >= 2
+    assert hostile.count(feedback_page.WITHHELD) >= 2
 
 
 @pytest.mark.slow
@@ -211,7 +211,7 @@ def test_feedback_shows_hints_and_outcomes(graded):
     assert "❌" not in solution.split("あなたの解答と確認結果")[1].split("演習10")[0]
     wrong = _page(graded, "wrong")
     assert "ascending=False を指定しましたか？" in wrong
-    assert feedback.GENERIC_HIDDEN in wrong
+    assert hidden_tests.GENERIC_HIDDEN in wrong
     blank = _page(graded, "blank")
     assert "❌ 変数 usage がまだありません" in blank
     assert "NotImplementedError" in blank  # the learner's own error, without traceback
@@ -465,41 +465,42 @@ def _cell(*outputs, count: int = 7) -> dict:
 
 
 def test_split_hidden_matches_nbgrader():
-    test = feedback.split_hidden(TEST_CELL)
+    test = hidden_tests.split_hidden(TEST_CELL)
     assert "BEGIN" not in test.visible and "_answer" not in test.visible
     assert test.visible.endswith('checks.passed("演習: できました")')
     assert test.hidden_lines == frozenset({4, 5, 6, 7, 8})
 
 
 def test_failure_location():
-    test = feedback.split_hidden(TEST_CELL)
-    guard = feedback.HiddenTestGuard([(TEST_CELL, test)], test.visible)
-    visible = feedback.failure_of(_cell(_error(2, "❌ result は3行のはずです。")), test)
+    test = hidden_tests.split_hidden(TEST_CELL)
+    guard = hidden_tests.HiddenTestGuard([(TEST_CELL, test)], test.visible)
+    visible = hidden_tests.failure_of(_cell(_error(2, "❌ result は3行のはずです。")), test)
     assert visible.where == "visible"
-    assert feedback.learner_message(visible, guard) == "❌ result は3行のはずです。"
-    hidden = feedback.failure_of(_cell(_error(6, "❌ 中身が正しくありません（隠し）。")), test)
+    assert hidden_tests.learner_message(visible, guard) == "❌ result は3行のはずです。"
+    hidden = hidden_tests.failure_of(_cell(_error(6, "❌ 中身が正しくありません（隠し）。")), test)
     assert hidden.where == "hidden"
-    assert "隠し" not in feedback.learner_message(hidden, guard)
+    assert "隠し" not in hidden_tests.learner_message(hidden, guard)
     # a frame of another cell (a learner's function) does not count
-    other = feedback.failure_of(_cell(_error(6, "❌ x", count=3)), test)
+    other = hidden_tests.failure_of(_cell(_error(6, "❌ x", count=3)), test)
     assert other.where == "unknown"
     # no traceback, but the visible checks printed their ✅: the hidden part failed
     printed = {"output_type": "stream", "name": "stdout", "text": "✅ 演習: できました\n"}
     bare = dict(_error(6, "❌ 中身"), traceback=[])
-    assert feedback.failure_of(_cell(printed, bare), test).where == "hidden"
+    assert hidden_tests.failure_of(_cell(printed, bare), test).where == "hidden"
     # a visible message that quotes hidden material is replaced
-    quoting = feedback.failure_of(_cell(_error(2, "❌ 中身が正しくありません（隠し）。")), test)
-    assert feedback.learner_message(quoting, guard) == f"❌ {feedback.GENERIC_UNKNOWN}"
-    grader = feedback.failure_of(
+    quoting = hidden_tests.failure_of(_cell(_error(2, "❌ 中身が正しくありません（隠し）。")), test)
+    assert hidden_tests.learner_message(quoting, guard) == f"❌ {hidden_tests.GENERIC_UNKNOWN}"
+    grader = hidden_tests.failure_of(
         _cell({"output_type": "error", "ename": "タイムアウト", "evalue": "x", "traceback": []}),
         test,
     )
-    assert grader.where == "grader" and "タイムアウト" in feedback.learner_message(grader, guard)
+    assert grader.where == "grader"
+    assert "タイムアウト" in hidden_tests.learner_message(grader, guard)
 
 
 def test_guard_recognises_hidden_material():
-    test = feedback.split_hidden(TEST_CELL)
-    guard = feedback.HiddenTestGuard([(TEST_CELL, test)], test.visible)
+    test = hidden_tests.split_hidden(TEST_CELL)
+    guard = hidden_tests.HiddenTestGuard([(TEST_CELL, test)], test.visible)
     assert guard.leaks("x = ['_answer = sorted(secret_rows)[:3]']")
     assert guard.leaks("合計: 1234567")
     assert guard.leaks("{'_answer': [1, 2, 3]}")
@@ -509,7 +510,7 @@ def test_guard_recognises_hidden_material():
     assert guard.reaches_grader_state("import IPython\nIPython.get_ipython().ev('x')")
     assert guard.reaches_grader_state("%history")
     assert not guard.reaches_grader_state('df.eval("a + b")\nresult = df.head(3)')
-    outputs = feedback.safe_outputs(
+    outputs = feedback_page.safe_outputs(
         [
             {"output_type": "display_data", "data": {"text/html": SCRIPT}},
             {"output_type": "stream", "name": "stdout", "text": "_answer = sorted(secret_rows)"},

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 from nbgrader import api
 
-from workbench.grading import feedback
+from workbench.grading import feedback, feedback_page, gradebook_views, hidden_tests
+from workbench.grading import notebook_cells as nb_cells
 from workbench.grading.faults import Fault
 
 JST = timezone(timedelta(hours=9), "JST")
@@ -190,14 +191,14 @@ def _items(course, gradebook: api.Gradebook, assignment: str) -> list[Item]:
         for folder in (course.source(assignment), Path(course.coursedir.format_path(
                 course.coursedir.release_directory, ".", assignment))):  # fmt: skip
             try:
-                cells = feedback.read_notebook(folder / f"{notebook.name}.ipynb")["cells"]
+                cells = nb_cells.read_notebook(folder / f"{notebook.name}.ipynb")["cells"]
                 break
             except (OSError, ValueError):
                 continue
         order = {
-            feedback._nbgrader(cell).get("grade_id"): index for index, cell in enumerate(cells)
+            nb_cells.nbgrader_meta(cell).get("grade_id"): index for index, cell in enumerate(cells)
         }
-        labels = feedback.question_labels(cells)
+        labels = nb_cells.question_labels(cells)
         graded = list(notebook.grade_cells) + list(notebook.task_cells)
         graded.sort(key=lambda c: (order.get(c.name, len(order)), c.name))
         for cell in graded:
@@ -228,7 +229,7 @@ def _fault_labels(cell: dict) -> list[str]:
         except ValueError:
             labels.append(str(code))
     if not labels:
-        lines = [line.lstrip("-• ").strip() for line in feedback.note_text(cell).splitlines()]
+        lines = [line.lstrip("-• ").strip() for line in nb_cells.note_text(cell).splitlines()]
         labels = [line for line in lines[1:2] if line] or ["採点メモあり"]
     return labels
 
@@ -239,18 +240,18 @@ def _scan_notebook(
     """Count the ❌ hints of one autograded notebook; return its grader-note fault labels."""
     faults: list[str] = []
     for cell in cells:
-        if feedback.is_grader_note(cell):
+        if nb_cells.is_grader_note(cell):
             faults += _fault_labels(cell)
             continue
-        meta = feedback._nbgrader(cell)
+        meta = nb_cells.nbgrader_meta(cell)
         if cell.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
             continue
-        test = feedback.split_hidden(feedback._text(cell.get("source")), begin, end)
+        test = hidden_tests.split_hidden(hidden_tests.text_of(cell.get("source")), begin, end)
         seen = set()
-        failure = feedback.failure_of(cell, test)
+        failure = hidden_tests.failure_of(cell, test)
         if failure is not None and failure.message.startswith("❌"):
             seen.add((failure.message, failure.where == "hidden"))
-        for line in feedback._stream_text(cell).splitlines():
+        for line in hidden_tests.stream_text(cell).splitlines():
             if line.strip().startswith("❌"):
                 seen.add((line.strip(), False))
         grade_id = meta.get("grade_id", "")
@@ -279,7 +280,7 @@ def load_cohort(assignment: str, course_root: Path | str | None = None) -> Cohor
             )
         }
         pending: set[str] = set()
-        for sid, view in feedback.load_submissions(gradebook, assignment).items():
+        for sid, view in gradebook_views.load_submissions(gradebook, assignment).items():
             record = students.setdefault(sid, StudentRecord(sid, view.name, submitted=False))
             record.submitted = True
             record.timestamp = _to_japan_time(view.timestamp)
@@ -302,7 +303,7 @@ def load_cohort(assignment: str, course_root: Path | str | None = None) -> Cohor
         for notebook in labels_by_notebook:
             path = course.autograded(record.student_id, assignment) / f"{notebook}.ipynb"
             try:
-                cells = feedback.read_notebook(path)["cells"]
+                cells = nb_cells.read_notebook(path)["cells"]
             except FileNotFoundError:
                 record.faults.append("採点済みノートブックなし")
                 continue
@@ -563,7 +564,7 @@ REPORT_TEMPLATE = """<!DOCTYPE html>
 </main></body></html>
 """
 
-REPORT_STYLE = feedback.STYLE + "main{max-width:1040px}"
+REPORT_STYLE = feedback_page.STYLE + "main{max-width:1040px}"
 
 
 def _fmt(value: float | None, pattern: str = "{:.2f}") -> str:
@@ -623,7 +624,7 @@ def render_report(cohort: Cohort, stats: pd.DataFrame, created: datetime) -> str
     }
     missing = len(cohort.students) - len(cohort.submitted)
     return (
-        feedback.environment()
+        feedback_page.environment()
         .from_string(REPORT_TEMPLATE)
         .render(
             c=cohort,
