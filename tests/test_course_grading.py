@@ -60,7 +60,8 @@ def test_unit_has_enough_graded_work(graded_unit):
         for cell in notebook.cells
         if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("grade")
     ]
-    assert len(manual) >= 1
+    # Case studies (units 10+) end with a written recommendation besides their analysis.
+    assert len(manual) >= (2 if int(graded_unit.unit[:2]) >= 10 else 1)
 
 
 def test_solution_earns_full_autograded_points(graded_unit):
