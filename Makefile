@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: lab lab-instructor lab-prepare test lint course datasets bench freeze clean
+.PHONY: lab lab-instructor lab-prepare test lint course datasets bench bench-bike freeze clean
 
 # (Re)install only when requirements.txt or pyproject.toml changed since the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -37,6 +37,11 @@ datasets: $(STAMP)
 BENCH_N ?= 300
 bench: $(STAMP)
 	$(PY) benchmarks/grading.py --n $(BENCH_N) --nbgrader-n 10 --json benchmarks/grading-latest.json
+
+# Stay points + OD on the full bike data (>= 10 M GPS points) vs the naive loop.
+bench-bike: $(STAMP)
+	$(PY) -m workbench datasets build rental_cycle_gps --size full
+	$(PY) benchmarks/bike_stay_points.py --size full --naive-trips 300
 
 # Re-execute the source notebooks so their committed outputs match the code (authors only).
 course: $(STAMP)
