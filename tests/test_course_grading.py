@@ -82,12 +82,15 @@ def test_every_question_has_a_realistic_wrong_answer(graded_unit):
     assert set(_graded_tests(graded_unit)) <= covered
 
 
-@pytest.mark.parametrize("index", range(max(len(v) for v in WRONG_ANSWERS.values())))
-def test_wrong_answer_loses_points_with_its_hint(graded_unit, index):
-    wrongs = WRONG_ANSWERS.get(graded_unit.unit, [])
-    if index >= len(wrongs):
-        pytest.skip("this unit has fewer wrong answers")
-    wrong = wrongs[index]
+def test_every_wrong_answer_loses_points_with_its_hint(graded_unit, subtests):
+    # One subtest per wrong answer: each is reported on its own, and no unit pays for
+    # parameter slots it does not have.
+    for index, wrong in enumerate(WRONG_ANSWERS.get(graded_unit.unit, [])):
+        with subtests.test(msg=f"{wrong.cell}: {wrong.hint}", index=index):
+            _check_wrong_answer(graded_unit, index, wrong)
+
+
+def _check_wrong_answer(graded_unit, index, wrong):
     student = wrong_student(index)
     score, max_score = scores(graded_unit.root, graded_unit.unit, student)[wrong.test]
     assert score < max_score, f"wrong answer for {wrong.cell} still earned full points"
@@ -96,9 +99,8 @@ def test_wrong_answer_loses_points_with_its_hint(graded_unit, index):
         if wrong.test in cells:
             shown = cell_output_text(cells[wrong.test])
             assert wrong.hint in shown, f"hint {wrong.hint!r} not shown; output was:\n{shown}"
-            break
-    else:
-        pytest.fail(f"test cell {wrong.test} not found")
+            return
+    pytest.fail(f"test cell {wrong.test} not found")
 
 
 def test_units_are_listed_in_course_order():
