@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from workbench import course, datasets, lab
+from workbench.errors import WorkbenchError
 from workbench.paths import grading_dir
 
 
@@ -78,11 +79,7 @@ def _prepare(args: argparse.Namespace) -> int:
 def _feedback(args: argparse.Namespace) -> int:
     from workbench.grading import feedback
 
-    try:
-        summary = feedback.generate(args.assignment, args.student, args.course_root)
-    except feedback.FeedbackError as error:
-        print(f"エラー: {error}", file=sys.stderr)
-        return 2
+    summary = feedback.generate(args.assignment, args.student, args.course_root)
     for student in summary.missing:
         print(f"提出がありません（フィードバックなし）: {student}", file=sys.stderr)
     students = {w.student for w in summary.written}
@@ -99,13 +96,9 @@ def _feedback(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from workbench.grading import feedback, report
+    from workbench.grading import report
 
-    try:
-        summary = report.write_report(args.assignment, args.out, args.course_root)
-    except (feedback.FeedbackError, report.ReportError) as error:
-        print(f"エラー: {error}", file=sys.stderr)
-        return 2
+    summary = report.write_report(args.assignment, args.out, args.course_root)
     mean = "—" if summary.mean is None else f"{summary.mean:.1f}点"
     print(
         f"{args.assignment}: 対象 {summary.students}人、提出 {summary.submitted}人、平均 {mean}"
@@ -132,19 +125,10 @@ def _template_list(args: argparse.Namespace) -> int:
 def _template_run(args: argparse.Namespace) -> int:
     from workbench import templates
 
-    try:
-        result = templates.run(
-            args.name,
-            args.data,
-            args.out,
-            args.param or [],
-            sheet=args.sheet,
-            header_row=args.header_row,
-        )
-    except templates.TemplateError as error:
-        print(f"エラー: {error}", file=sys.stderr)
-        print("レポートは作成していません。", file=sys.stderr)
-        return 2
+    result = templates.run(
+        args.name, args.data, args.out, args.param or [], sheet=args.sheet,
+        header_row=args.header_row,
+    )
     print(result.get("conclusion", ""))
     out = Path(args.out)
     for name in templates.OUTPUTS:
@@ -268,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (datasets.DatasetError, course.CourseError) as error:
+    except WorkbenchError as error:
+        # The one place user-fixable errors become a message and exit status 2.
         print(f"エラー: {error}", file=sys.stderr)
+        if error.epilogue:
+            print(error.epilogue, file=sys.stderr)
         return 2

@@ -16,13 +16,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.paths import courses_dir, grading_dir
 
 UNIT_PATTERN = re.compile(r"^\d{2}_[a-z0-9_]+$")
 SKIPPED_PARTS = {".ipynb_checkpoints", "__pycache__", "output"}
 
 
-class CourseError(RuntimeError):
+class CourseError(WorkbenchError, RuntimeError):
     """A course operation failed; the message says what and how to fix it, in Japanese."""
 
 

@@ -28,6 +28,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from workbench.errors import WorkbenchError
+
 __all__ = [
     "DataFileError", "detect_encoding", "normalize_text", "to_number", "parse_wareki_date",
     "wareki_to_year", "to_datetime_wareki", "find_header_row", "read_table", "clean_table",
@@ -35,7 +37,7 @@ __all__ = [
 ]
 
 
-class DataFileError(ValueError):
+class DataFileError(WorkbenchError, ValueError):
     """A file or value cannot be read as asked; the Japanese message says how to fix it."""
 
 

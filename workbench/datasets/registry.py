@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.errors import WorkbenchError
 from workbench.paths import datasets_dir
 
 try:
@@ -29,7 +30,7 @@ SIZES = ("small", "full")
 STAMP = ".build.json"
 
 
-class DatasetError(ValueError):
+class DatasetError(WorkbenchError, ValueError):
     """A dataset request that cannot be served (unknown name, size or file)."""
 
 

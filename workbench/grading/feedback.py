@@ -30,6 +30,7 @@ from pathlib import Path
 
 from nbgrader import api
 
+from workbench.errors import WorkbenchError
 from workbench.grading.course import Course
 from workbench.grading.feedback_page import Page, build_blocks, render
 from workbench.grading.gradebook_views import (
@@ -48,7 +49,7 @@ SCORES_ONLY = "得点だけを表示しています。講師に連絡してく�
 RELEASE_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
-class FeedbackError(RuntimeError):
+class FeedbackError(WorkbenchError, RuntimeError):
     """Feedback could not be made; the message says what to do, in Japanese."""
 
 

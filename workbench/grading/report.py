@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from nbgrader import api
 
+from workbench.errors import WorkbenchError
 from workbench.grading import feedback, feedback_page, gradebook_views, hidden_tests
 from workbench.grading import notebook_cells as nb_cells
 from workbench.grading.faults import Fault
@@ -52,7 +53,7 @@ LOW_DISCRIMINATION = 0.2
 TOP_HINTS = 15
 
 
-class ReportError(RuntimeError):
+class ReportError(WorkbenchError, RuntimeError):
     """The report could not be made; the message says what to do, in Japanese."""
 
 

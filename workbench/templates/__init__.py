@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from workbench import io
+from workbench.errors import WorkbenchError
 from workbench.paths import REPO_ROOT
 from workbench.templates.analyses import ANALYSES, TemplateInputError
 
@@ -38,8 +39,10 @@ OUTPUTS = ("report.ipynb", "report.html", "result.json")
 INTERNAL = {"data_path", "result_path"}
 
 
-class TemplateError(ValueError):
+class TemplateError(WorkbenchError, ValueError):
     """The template cannot run as asked; the Japanese message says what to fix."""
+
+    epilogue = "レポートは作成していません。"
 
 
 def templates_dir() -> Path:

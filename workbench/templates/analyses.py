@@ -22,11 +22,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbench.errors import WorkbenchError
+
 __all__ = ["TemplateInputError", "ttest", "regression", "crosstab", "quote_formula",
            "fmt", "fmt_p", "p_text", "ANALYSES"]
 
 
-class TemplateInputError(ValueError):
+class TemplateInputError(WorkbenchError, ValueError):
     """Parameters or data do not fit the template; the Japanese message says how to fix it."""
 
 
