@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench import course, datasets
-from workbench.paths import courses_dir, grading_dir, workspace_dir
+from workbench.paths import courses_dir, grading_dir, learner_files, workspace_dir
 
 LOCALE = "ja_JP"
 TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
@@ -35,8 +34,6 @@ QUIET_DEFAULTS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
 }
 
-#: Notebooks every learner gets at the workspace root (はじめに, 進み具合).
-LEARNER_FILES_DIR = Path(__file__).resolve().parent / "learner"
 #: Hidden folder in the workspace for the learner's Jupyter/nbgrader configuration.
 LEARNER_STATE = ".workbench"
 
@@ -169,11 +166,12 @@ def write_learner_config(workspace: Path) -> Path:
 def copy_learner_files(workspace: Path) -> list[Path]:
     """Copy はじめに and the progress notebook into the workspace; keep a learner's copy."""
     copied = []
-    for path in sorted(LEARNER_FILES_DIR.glob("*.ipynb")):
-        destination = workspace / path.name
+    notebooks = (f for f in learner_files().iterdir() if f.name.endswith(".ipynb"))
+    for notebook in sorted(notebooks, key=lambda f: f.name):
+        destination = workspace / notebook.name
         if not destination.exists():
             workspace.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, destination)
+            destination.write_bytes(notebook.read_bytes())
             copied.append(destination)
     return copied
 

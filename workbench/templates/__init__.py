@@ -27,7 +27,7 @@ import pandas as pd
 
 from workbench import io
 from workbench.errors import WorkbenchError
-from workbench.paths import REPO_ROOT
+from workbench import paths
 from workbench.templates.analyses import ANALYSES, TemplateInputError
 
 __all__ = ["TemplateError", "TemplateInfo", "Parameter", "templates_dir", "names", "get",
@@ -46,7 +46,7 @@ class TemplateError(WorkbenchError, ValueError):
 
 
 def templates_dir() -> Path:
-    return REPO_ROOT / "templates"
+    return paths.templates_dir()
 
 
 @dataclass
