@@ -27,7 +27,7 @@ import pandas as pd
 
 from workbench import io
 from workbench.errors import WorkbenchError
-from workbench import paths
+from workbench.paths import templates_dir
 from workbench.templates.analyses import ANALYSES, TemplateInputError
 
 __all__ = ["TemplateError", "TemplateInfo", "Parameter", "templates_dir", "names", "get",
@@ -43,10 +43,6 @@ class TemplateError(WorkbenchError, ValueError):
     """The template cannot run as asked; the Japanese message says what to fix."""
 
     epilogue = "レポートは作成していません。"
-
-
-def templates_dir() -> Path:
-    return paths.templates_dir()
 
 
 @dataclass
