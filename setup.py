@@ -17,6 +17,7 @@ setup(
     package_dir={"workbench.template_notebooks": "templates"},
     package_data={
         "workbench.learner": ["*.ipynb"],
+        "workbench.grading.pages": ["*.html.j2", "*.css"],
         "workbench.template_notebooks": ["*.ipynb"],
     },
 )

@@ -1,4 +1,4 @@
-"""The feedback page: a safe model of one autograded notebook, and its HTML rendering.
+"""The feedback page: a safe model of one autograded notebook, rendered by pages/.
 
 Learner content is hostile: everything is escaped (Jinja2 autoescape), HTML outputs are
 never rendered, images are inlined as validated base64 data URIs, and outputs that could
@@ -14,8 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import jinja2
-
+from workbench.grading import pages
 from workbench.grading.gradebook_views import GradeView
 from workbench.grading.hidden_tests import (
     ANSI,
@@ -162,12 +161,6 @@ def safe_outputs(outputs: Sequence[dict], guard: HiddenTestGuard) -> list[Output
     return result
 
 
-def _fmt_score(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}"
-
-
 @functools.lru_cache(maxsize=32)
 def _cached_guard(tests: tuple[tuple[str, TestSource], ...], visible: str) -> HiddenTestGuard:
     # Test cells are restored from the gradebook, so every submission has the same ones.
@@ -279,133 +272,6 @@ def _passed_line(cell: dict, test: TestSource, guard: HiddenTestGuard) -> str:
     return "✅ 正解です"
 
 
-# ---------------------------------------------------------------------------------------
-# Rendering
-# ---------------------------------------------------------------------------------------
-
-STYLE = """
-body{font-family:"Hiragino Sans","Hiragino Kaku Gothic ProN","Yu Gothic UI","Yu Gothic",
-Meiryo,"Noto Sans JP",sans-serif;margin:0;background:#f5f6f8;color:#1f2328;line-height:1.7}
-main{max-width:960px;margin:0 auto;padding:24px 20px 64px}
-h1{font-size:1.5rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px;
-border-bottom:2px solid #d0d7de;padding-bottom:4px}h3{font-size:1.05rem;margin:20px 0 6px}
-.meta{color:#57606a;font-size:.9rem}
-.card{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px;margin:12px 0}
-.total{font-size:2rem;font-weight:700}.total small{font-size:1rem;color:#57606a}
-table{border-collapse:collapse;width:100%;background:#fff}
-th,td{border:1px solid #d0d7de;padding:6px 10px;text-align:left;vertical-align:top}
-th{background:#eef1f4}td.num{text-align:right;white-space:nowrap}
-.banner{background:#fff4e5;border:2px solid #d97706;border-radius:8px;padding:14px 16px;
-margin:16px 0}.banner strong{color:#9a3412;font-size:1.1rem}
-.banner pre{background:transparent;border:0;padding:0;margin:6px 0 0}
-pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;border:1px solid #d0d7de;
-border-radius:6px;padding:10px;font-family:"Cascadia Mono",Consolas,"Osaka-Mono",
-"MS Gothic",monospace;font-size:.88rem;margin:6px 0}
-pre.stderr{background:#fff8f0}pre.error{background:#ffebe9;border-color:#ff8182}
-.ok{color:#1a7f37;font-weight:700}.ng{color:#cf222e;font-weight:700}
-.result{padding:8px 12px;border-radius:6px;margin:8px 0}
-.result.ok{background:#dafbe1}.result.ng{background:#ffebe9}
-.note{color:#57606a;font-style:italic}.label{color:#57606a;font-size:.85rem}
-.written{background:#fffbea}.comment{border-left:4px solid #0969da;padding:6px 12px;
-background:#ddf4ff;margin:8px 0}
-img{max-width:100%;height:auto;border:1px solid #d0d7de;background:#fff}
-details summary{cursor:pointer;color:#0969da}
-"""
-
-TEMPLATE = """<!DOCTYPE html>
-<html lang="ja">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy"
- content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<title>フィードバック: {{ page.assignment }} / {{ page.notebook }}</title>
-<style>{{ style }}</style>
-</head>
-<body><main>
-<h1>採点結果のフィードバック</h1>
-<p class="meta">課題: {{ page.assignment }}　ノートブック: {{ page.notebook }}.ipynb<br>
-職員ID: {{ page.student }}{% if page.student_name %}（{{ page.student_name }}）{% endif %}
-{% if page.timestamp %}　提出日時: {{ page.timestamp }}{% endif %}</p>
-
-{% if page.notes or page.problem %}
-<div class="banner" role="alert">
-<strong>⚠ 採点時の注意</strong>
-{% for note in page.notes %}<pre>{{ note }}</pre>{% endfor %}
-{% if page.problem %}<pre>{{ page.problem }}</pre>{% endif %}
-</div>
-{% endif %}
-
-<div class="card">
-<div>総合得点</div>
-<div class="total">{{ page.score|pts }} <small>/ {{ page.max_score|pts }} 点</small></div>
-{% if page.multiple_notebooks %}<div class="meta">課題全体:
- {{ page.assignment_score|pts }} / {{ page.assignment_max|pts }} 点</div>{% endif %}
-</div>
-
-<h2>問題ごとの得点</h2>
-<table>
-<thead><tr><th>問題</th><th>種類</th><th>得点</th><th>結果</th></tr></thead>
-<tbody>
-{% for q in page.questions %}
-<tr><td>{{ q.label }}<br><span class="label">{{ q.grade_id }}</span></td>
-<td>{{ "自動採点" if q.kind == "auto" else "記述（講師採点）" }}</td>
-<td class="num">{{ q.score|pts }} / {{ q.max_score|pts }}</td>
-<td>{{ q.icon }} {{ q.status }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-
-<h2>あなたの解答と確認結果</h2>
-{% for b in page.blocks %}
-{% if b.kind == "heading" %}<h3>{{ b.label }}</h3>
-{% elif b.kind == "code" %}
-<div class="card"><div class="label">あなたのコード（{{ b.grade_id }}）</div>
-<pre>{{ b.source }}</pre>
-{% if b.outputs %}<div class="label">出力</div>{% endif %}
-{% for o in b.outputs %}
-{% if o.kind == "image" %}<img src="{{ o.data_uri }}" alt="出力された画像">
-{% elif o.kind == "note" %}<p class="note">{{ o.text }}</p>
-{% else %}<pre class="{{ o.kind }}">{{ o.text }}</pre>{% endif %}
-{% endfor %}
-{% if b.comment %}<div class="comment">講師のコメント: {{ b.comment }}</div>{% endif %}
-</div>
-{% elif b.kind == "test" %}
-<div class="card"><div class="label">確認テスト（{{ b.grade_id }}）:
- {{ b.score|pts }} / {{ b.max_score|pts }} 点</div>
-<div class="result {{ 'ok' if b.passed else 'ng' }}">{{ b.message }}</div>
-<details><summary>確認セルのコード（配布版と同じ部分）</summary><pre>{{ b.source }}</pre></details>
-</div>
-{% elif b.kind == "written" %}
-<div class="card written"><div class="label">記述問題（{{ b.grade_id }}）:
-{% if b.pending %}講師の採点待ち（満点 {{ b.max_score|pts }} 点）
-{% else %}{{ b.score|pts }} / {{ b.max_score|pts }} 点{% endif %}</div>
-<div class="label">あなたの回答</div>
-<pre>{{ b.source }}</pre>
-{% if b.comment %}<div class="comment">講師のコメント: {{ b.comment }}</div>{% endif %}
-</div>
-{% endif %}
-{% endfor %}
-
-<p class="meta">このページには、採点用の隠しテストの内容は含まれていません。
-❌ のヒントを手がかりに、JupyterLab で確認セルをもう一度実行してみましょう。</p>
-</main></body></html>
-"""
-
-
-@functools.cache
-def environment() -> jinja2.Environment:
-    """Autoescaping Jinja2 environment shared by the feedback and report pages."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["pts"] = _fmt_score
-    return env
-
-
-@functools.cache
-def _template() -> jinja2.Template:
-    return environment().from_string(TEMPLATE)
-
-
 def render(page: Page) -> str:
     """The page as self-contained HTML (inline CSS, data-URI images, all text escaped)."""
-    return _template().render(page=page, style=STYLE)
+    return pages.render("feedback.html.j2", page=page)
