@@ -66,8 +66,11 @@ class Dataset:
 
     def fingerprint(self, size: str, seed: int) -> dict:
         """What a build depends on: a change to the generator's code means rebuild."""
-        source = inspect.getsource(inspect.getmodule(self.generate))
-        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+        module = inspect.getmodule(self.generate)
+        sources = [Path(inspect.getfile(module))]
+        if hasattr(module, "__path__"):  # a generator split into a package: all of it counts
+            sources = sorted(sources[0].parent.glob("*.py"))
+        digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
         return {"name": self.name, "size": size, "seed": seed, "generator": digest}
 
 
