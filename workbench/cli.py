@@ -7,12 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from workbench import course, datasets, lab
+# Commands import what they need when they run: `workbench template run` must work with
+# only the templates extra installed (no nbgrader, JupyterLab or Dask; see pyproject.toml).
+from workbench.datasets.registry import SIZES
 from workbench.errors import WorkbenchError
 from workbench.paths import grading_dir
 
 
 def _datasets_build(args: argparse.Namespace) -> int:
+    from workbench import datasets
+
     for name in args.names or datasets.names():
         folder = datasets.build(name, args.size, args.seed)
         print(f"{name} ({args.size}): {folder}")
@@ -20,6 +24,8 @@ def _datasets_build(args: argparse.Namespace) -> int:
 
 
 def _datasets_list(args: argparse.Namespace) -> int:
+    from workbench import datasets
+
     for name in datasets.names():
         dataset = datasets.get(name)
         files = "、".join(f.name for f in dataset.files)
@@ -28,6 +34,8 @@ def _datasets_list(args: argparse.Namespace) -> int:
 
 
 def _course_release(args: argparse.Namespace) -> int:
+    from workbench import course
+
     for unit in args.units or course.units():
         changed = course.generate(unit, force=args.force)
         print(f"{unit}: {'配布版を生成しました' if changed else '配布版は最新です'}")
@@ -35,6 +43,8 @@ def _course_release(args: argparse.Namespace) -> int:
 
 
 def _course_execute(args: argparse.Namespace) -> int:
+    from workbench import course
+
     for unit in args.units or course.units():
         for path in course.execute_in_place(unit):
             print(f"実行して出力を保存しました: {path}")
@@ -42,6 +52,8 @@ def _course_execute(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
+    from workbench import lab
+
     lab.start(port=args.port, open_browser=not args.no_browser, instructor=args.instructor)
     return 0  # not reached: the process becomes JupyterLab
 
@@ -71,6 +83,8 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _prepare(args: argparse.Namespace) -> int:
+    from workbench import lab
+
     lab.prepare_workspace()
     lab.set_default_language()
     return 0
@@ -147,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build = data.add_parser("build", help="データセットを作成する（同じ seed なら同じバイト列）")
     build.add_argument("names", nargs="*", help="データセット名（省略時はすべて）")
-    build.add_argument("--size", choices=datasets.SIZES, default="small")
+    build.add_argument("--size", choices=SIZES, default="small")
     build.add_argument("--seed", type=int, default=None)
     build.set_defaults(handler=_datasets_build)
     data.add_parser("list", help="登録されているデータセット").set_defaults(handler=_datasets_list)
