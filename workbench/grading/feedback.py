@@ -22,9 +22,10 @@ never rendered, images are inlined as validated base64 data URIs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,22 @@ def open_gradebook(course: Course) -> api.Gradebook:
             "（python -m workbench grade または nbgrader autograde）。"
         )
     return api.Gradebook(url, course_id=course.coursedir.course_id)
+
+
+@contextlib.contextmanager
+def assignment_gradebook(
+    course: Course, assignment: str, error: type[WorkbenchError] = FeedbackError
+) -> Iterator[api.Gradebook]:
+    """The open gradebook, once ``assignment`` is known to be in it (else ``error``)."""
+    with open_gradebook(course) as gradebook:
+        try:
+            gradebook.find_assignment(assignment)
+        except api.MissingEntry as missing:
+            known = "、".join(a.name for a in gradebook.assignments) or "なし"
+            raise error(
+                f"課題「{assignment}」は gradebook にありません（ある課題: {known}）。"
+            ) from missing
+        yield gradebook
 
 
 def hidden_delimiters(course: Course) -> tuple[str, str]:
@@ -156,14 +173,7 @@ def generate(
     course = open_course(course_root)
     begin, end = hidden_delimiters(course)
     summary = FeedbackSummary(assignment)
-    with open_gradebook(course) as gradebook:
-        try:
-            gradebook.find_assignment(assignment)
-        except api.MissingEntry as error:
-            known = "、".join(a.name for a in gradebook.assignments) or "なし"
-            raise FeedbackError(
-                f"課題「{assignment}」は gradebook にありません（ある課題: {known}）。"
-            ) from error
+    with assignment_gradebook(course, assignment) as gradebook:
         wanted = list(dict.fromkeys(students)) if students else None
         submissions = load_submissions(gradebook, assignment, wanted)
         maxima = max_scores(gradebook, assignment)

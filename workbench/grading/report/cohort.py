@@ -199,14 +199,7 @@ def load_cohort(assignment: str, course_root: Path | str | None = None) -> Cohor
     """Everything the report shows, read once from the gradebook and autograded files."""
     course = feedback.open_course(course_root)
     begin, end = feedback.hidden_delimiters(course)
-    with feedback.open_gradebook(course) as gradebook:
-        try:
-            gradebook.find_assignment(assignment)
-        except api.MissingEntry as error:
-            known = "、".join(a.name for a in gradebook.assignments) or "なし"
-            raise ReportError(
-                f"課題「{assignment}」は gradebook にありません（ある課題: {known}）。"
-            ) from error
+    with feedback.assignment_gradebook(course, assignment, ReportError) as gradebook:
         items = _items(course, gradebook, assignment)
         students = {
             sid: StudentRecord(sid, " ".join(p for p in (last, first) if p), submitted=False)
