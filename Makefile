@@ -6,8 +6,8 @@ STAMP  := $(VENV)/.requirements-installed
 
 .PHONY: lab lab-instructor lab-prepare test lint course datasets bench bench-bike freeze clean
 
-# (Re)install only when requirements.txt or pyproject.toml changed since the last install.
-$(STAMP): requirements.txt pyproject.toml
+# (Re)install only when requirements.txt or the packaging (pyproject.toml, setup.py) changed.
+$(STAMP): requirements.txt pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
