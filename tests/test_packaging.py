@@ -146,3 +146,16 @@ def test_template_run_with_only_the_templates_extra(templates_venv, tmp_path):
     assert result["p_value"] == pytest.approx(R_WELCH["p"], abs=1e-5)
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "Welch" in html and "睡眠.csv" in html
+
+
+def test_learner_notebooks_come_from_package_data_and_keep_a_learners_copy(tmp_path):
+    from workbench import lab
+
+    shipped = sorted((REPO_ROOT / "workbench" / "learner").glob("*.ipynb"))
+    assert [p.name for p in shipped] == sorted(p.name for p in lab.copy_learner_files(tmp_path))
+    for path in shipped:
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes()
+    mine = tmp_path / shipped[0].name
+    mine.write_text("学習者のメモ", encoding="utf-8")
+    assert lab.copy_learner_files(tmp_path) == []
+    assert mine.read_text(encoding="utf-8") == "学習者のメモ"
