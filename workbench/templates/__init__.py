@@ -31,7 +31,7 @@ from workbench.paths import REPO_ROOT
 from workbench.templates.analyses import ANALYSES, TemplateInputError
 
 __all__ = ["TemplateError", "TemplateInfo", "Parameter", "templates_dir", "names", "get",
-           "load_data", "run", "OUTPUTS"]
+           "load_data", "analyse", "run", "OUTPUTS"]
 
 #: Files a finished run leaves in the output folder.
 OUTPUTS = ("report.ipynb", "report.html", "result.json")
@@ -291,9 +291,14 @@ def _publish(work: Path, out: Path) -> None:
         shutil.move(str(work / name), str(out / name))
 
 
-def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, str]],
-        *, sheet: str | None = None, header_row: int | None = None) -> dict[str, Any]:
-    """Run template NAME on DATA; write report.ipynb/.html and result.json into OUT."""
+def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
+            sheet: str | None = None, header_row: int | None = None
+            ) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Read DATA and run template NAME's analysis in this process, without a kernel.
+
+    Returns (parameter values, data, notes, result).  ``run`` calls this first so bad
+    input fails in a second; tests call it to check the numbers of a whole run.
+    """
     info = get(name)
     values = _parse_parameters(info, params)
     try:
@@ -302,9 +307,17 @@ def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, st
             df, notes = load_sheets(data, sheets=sheets, header_row=header_row)
         else:
             df, notes = load_data(data, sheet=sheet, header_row=header_row)
-        ANALYSES[name](df, **values)  # fail fast, without a kernel, on bad input
+        result = ANALYSES[name](df, **values)
     except (io.DataFileError, TemplateInputError) as error:
         raise TemplateError(str(error)) from None
+    return values, df, notes, result
+
+
+def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, str]],
+        *, sheet: str | None = None, header_row: int | None = None) -> dict[str, Any]:
+    """Run template NAME on DATA; write report.ipynb/.html and result.json into OUT."""
+    info = get(name)
+    values, df, notes, _ = analyse(name, data, params, sheet=sheet, header_row=header_row)
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise TemplateError(f"--out {out} はファイルです。"
