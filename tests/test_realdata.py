@@ -200,7 +200,8 @@ def test_rd10_niid_four_sheets(expected):
         assert r["table"][pref]["インフルエンザ_報告"] == want["インフルエンザ"][pref], pref
         assert r["table"][pref]["COVID-19_報告"] == want["COVID-19"][pref], pref
     weeks = [want["インフルエンザ"]["by_week"][w] for w in (27, 28, 29, 30)]
-    assert [r["by_sheet"][s]["インフルエンザ_報告"] for s in ("27週", "28週", "29週", "30週")] == weeks
+    sheets = ("27週", "28週", "29週", "30週")
+    assert [r["by_sheet"][s]["インフルエンザ_報告"] for s in sheets] == weeks
 
 
 def test_rd11_traffic_by_prefecture_without_subtotals(expected):
@@ -211,7 +212,8 @@ def test_rd11_traffic_by_prefecture_without_subtotals(expected):
     assert r["totals"] == {"発生件数(速報値)": want["発生件数"], "死者数(確定値)": want["死者数"]}
     assert not {"計", "合計"} & set(r["table"])
     tokyo = r["table"].get("東京") or r["table"]["京"]
-    assert [tokyo["発生件数(速報値)"], tokyo["死者数(確定値)"]] == want["東京 (row 19: A='東', B='京')"]
+    wanted = want["東京 (row 19: A='東', B='京')"]
+    assert [tokyo["発生件数(速報値)"], tokyo["死者数(確定値)"]] == wanted
     hokkaido = [sum(r["table"][k][c] for k in ("札幌", "函館", "旭川", "釧路", "北見"))
                 for c in ("発生件数(速報値)", "死者数(確定値)")]
     assert hokkaido == want["北海道 (5 方面)"]

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from workbench import cli, templates
+from workbench import cli, io, templates
 from workbench.paths import REPO_ROOT
 from workbench.templates import analyses
 from workbench.templates.analyses import TemplateInputError
@@ -460,7 +460,8 @@ def test_wareki_columns_leave_codes_alone_and_note_bad_values():
     df = pd.DataFrame({"部屋": ["H12", "R3", "S1"],
                        "年度": ["平成30年度", "令和元年度", "平成32年度"],
                        "日": ["R6.4.1", "2024/4/3", "R6.2.30"]})
-    out, notes = templates._wareki_columns(df.copy())
+    out, notes = io.convert_date_columns(df)
+    notes = list(notes.itertuples(index=False, name=None))
     assert out["部屋"].tolist() == ["H12", "R3", "S1"]  # codes, not years
     assert out["年度"].tolist()[:2] == [2018, 2019] and pd.isna(out["年度"].iloc[2])
     assert out["日"].iloc[1] == pd.Timestamp("2024-04-03") and pd.isna(out["日"].iloc[2])

@@ -18,13 +18,19 @@ from __future__ import annotations
 from workbench.io.encodings import detect_encoding
 from workbench.io.headings import find_header_row
 from workbench.io.numbers import to_number
+from workbench.io.rows import find_non_data_rows
 from workbench.io.ssdse import read_multiheader_csv
 from workbench.io.tables import clean_table, read_table
 from workbench.io.text import DataFileError, normalize_text
-from workbench.io.wareki import parse_wareki_date, to_datetime_wareki, wareki_to_year
+from workbench.io.wareki import (
+    convert_date_columns,
+    parse_wareki_date,
+    to_datetime_wareki,
+    wareki_to_year,
+)
 
 __all__ = [
     "DataFileError", "detect_encoding", "normalize_text", "to_number", "parse_wareki_date",
     "wareki_to_year", "to_datetime_wareki", "find_header_row", "read_table", "clean_table",
-    "read_multiheader_csv",
+    "read_multiheader_csv", "convert_date_columns", "find_non_data_rows",
 ]

@@ -12,10 +12,27 @@ from openpyxl.utils import get_column_letter
 from workbench.io.numbers import _CANNOT, _parse_text
 from workbench.io.text import DataFileError, _is_missing, normalize_text
 
+# SSDSE item codes (A1101, LB00, LB011001) sit in a row above the Japanese names; ASCII
+# only, so that a name such as ６５歳以上人口 (NFKC: 65歳以上人口) is never taken for one.
+ITEM_CODE = re.compile(r"^[A-Za-z#]{1,3}\d+[A-Za-z0-9]*$", re.ASCII)
+#: At most this many rows form one heading (上段_中段_下段).
+MAX_HEADING_ROWS = 3
+
+
+def _is_code(value: Any) -> bool:
+    return isinstance(value, str) and bool(ITEM_CODE.match(value.strip()))
+
 
 def _is_text(value: Any) -> bool:
-    """True for a cell that reads as a word (a column name), not a number or symbol."""
-    return isinstance(value, str) and (_parse_text(value)[1] or "").startswith(_CANNOT)
+    """True for a cell that reads as a word (a column name), not a number, symbol or code."""
+    return (isinstance(value, str) and not _is_code(value)
+            and (_parse_text(value)[1] or "").startswith(_CANNOT))
+
+
+def is_code_row(cells: list[Any]) -> bool:
+    """Mostly item codes: the row above SSDSE's names."""
+    filled = [v for v in cells if not _is_missing(v)]
+    return bool(filled) and sum(map(_is_code, filled)) > len(filled) / 2
 
 
 def find_header_row(raw: pd.DataFrame, *, max_scan: int = 20) -> int:
@@ -23,7 +40,8 @@ def find_header_row(raw: pd.DataFrame, *, max_scan: int = 20) -> int:
 
     ``raw`` is a sheet read with header=None.  Among the first ``max_scan`` rows, picks
     the first with the most non-empty cells that are mostly text and followed by a row
-    with data, so title and blank rows are skipped.  If no row is mostly text (years as
+    with data, so title and blank rows are skipped.  Item codes (A1101) are not text, so
+    SSDSE's code row loses to the names row below it.  If no row is mostly text (years as
     column names), the first widest row is used.
 
     >>> find_header_row(pd.DataFrame([["令和5年度 利用状況", None], [None, None],
@@ -43,9 +61,6 @@ def find_header_row(raw: pd.DataFrame, *, max_scan: int = 20) -> int:
         if followed_by_data and mostly_text and len(cells) > best_count:
             best, best_count = i, len(cells)
     return counts.index(max(counts)) if best is None else best
-
-
-_CSV_SUFFIXES, _EXCEL_SUFFIXES = (".csv", ".txt"), (".xlsx", ".xlsm")
 
 
 def _column_name(value: Any, position: int) -> str:
@@ -68,3 +83,62 @@ def _unique(names: list[str]) -> list[str]:
     return result
 
 
+
+
+def heading_rows(raw: pd.DataFrame, header_index: int,
+                 merged: list[tuple[int, int, int, int]] | None) -> list[int]:
+    """The rows (0-based) of a heading whose lowest row is ``header_index``.
+
+    A row directly above joins the heading when all its cells are words (no numbers, no
+    item codes) and it has at least three of them or a merged cell spanning columns: the
+    upper labels of a two-row heading (インフルエンザ over 報告/定当, 発生件数 over
+    増減数/増減率).  Titles and dates above a table have one or two cells and stop it.
+    """
+    spans = {i for r0, c0, r1, c1 in (merged or []) if c1 > c0 for i in range(r0, r1 + 1)}
+    rows = [header_index]
+    while len(rows) < MAX_HEADING_ROWS and rows[0] > 0:
+        cells = [v for v in raw.iloc[rows[0] - 1] if not _is_missing(v)]
+        if not cells or not all(map(_is_text, cells)):
+            break
+        if len(cells) < 3 and rows[0] - 1 not in spans:
+            break
+        rows.insert(0, rows[0] - 1)
+    return rows
+
+
+def heading_grid(raw: pd.DataFrame, rows: list[int],
+                 merged: list[tuple[int, int, int, int]] | None) -> list[list[Any]]:
+    """The heading cells with merged labels spread over every column they cover.
+
+    Excel: a merged range's value (kept by openpyxl in its first cell) is copied to its
+    other cells.  CSV has no merges, so a blank upper cell takes the label on its left
+    while the row below has a name there (NIID: disease over 報告, blank over 定当).
+    """
+    grid = [list(raw.iloc[i]) for i in rows]
+    if merged is not None:
+        for r0, c0, r1, c1 in merged:
+            top = raw.iat[r0, c0] if r0 < len(raw) and c0 < raw.shape[1] else None
+            for k, i in enumerate(rows):
+                if r0 <= i <= r1:
+                    for j in range(c0, min(c1, raw.shape[1] - 1) + 1):
+                        grid[k][j] = top
+        return grid
+    for k in range(len(grid) - 1):
+        for j in range(1, len(grid[k])):
+            if _is_missing(grid[k][j]) and not _is_missing(grid[k + 1][j]):
+                grid[k][j] = grid[k][j - 1]
+    return grid
+
+
+def joined_names(grid: list[list[Any]]) -> list[str]:
+    """One name per column: the heading rows' labels joined top to bottom (上段_下段)."""
+    names = []
+    for j in range(len(grid[0])):
+        parts: list[str] = []
+        for row in grid:
+            if not _is_missing(row[j]):
+                part = _column_name(row[j], j)
+                if part not in parts:  # a label merged down over two rows counts once
+                    parts.append(part)
+        names.append("_".join(parts) if parts else _column_name(None, j))
+    return names

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from workbench.io.encodings import _csv_rows, _read_bytes
-from workbench.io.excel import _excel_rows
-from workbench.io.headings import _column_name, _unique, find_header_row
+from workbench.io.excel import SheetCells, read_sheet
+from workbench.io.headings import (
+    _column_name,
+    _unique,
+    find_header_row,
+    heading_grid,
+    heading_rows,
+    is_code_row,
+    joined_names,
+)
 from workbench.io.numbers import _NOTE_COLUMNS, _looks_numeric, to_number
-from workbench.io.text import DataFileError, _is_missing
+from workbench.io.text import DataFileError, _is_missing, normalize_text
 from workbench.io.wareki import _dates_with_notes
 
 _CSV_SUFFIXES, _EXCEL_SUFFIXES = (".csv", ".txt"), (".xlsx", ".xlsm")
@@ -26,16 +35,16 @@ def _rows_to_frame(rows: list[list[Any]], name: str, width: int = 0) -> pd.DataF
     return pd.DataFrame([row + [None] * (width - len(row)) for row in cleaned], dtype=object)
 
 
-def _read_raw(path: Path, sheet: str | int | None, encoding: str | None) -> pd.DataFrame:
+def _read_raw(path: Path, sheet: str | int | None, encoding: str | None) -> SheetCells:
     suffix = path.suffix.lower()
     if suffix not in _CSV_SUFFIXES + _EXCEL_SUFFIXES:
         hint = "。.xls は Excel で .xlsx 形式に保存し直してください" if suffix == ".xls" else ""
         raise DataFileError(f"対応していないファイル形式です: {path.name}（対応形式: "
                             f"{', '.join(_CSV_SUFFIXES + _EXCEL_SUFFIXES)}{hint}）")
     _read_bytes(path)  # a missing file should say so before any format-specific error
-    rows = _csv_rows(path, encoding) if suffix in _CSV_SUFFIXES else _excel_rows(path, sheet)
-    return _rows_to_frame(rows, path.name)
-
+    if suffix in _CSV_SUFFIXES:
+        return SheetCells(None, _csv_rows(path, encoding), merged=None)
+    return read_sheet(path, sheet)
 
 
 def _retype(body: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -44,13 +53,57 @@ def _retype(body: pd.DataFrame, names: list[str]) -> pd.DataFrame:
                         index=body.index)
 
 
-def _frame_below_header(raw: pd.DataFrame, header_index: int) -> pd.DataFrame:
-    header, body = raw.iloc[header_index], raw.iloc[header_index + 1:]
+def _is_label_column(series: pd.Series) -> bool:
+    values = [v for v in series if not _is_missing(v)]
+    return bool(values) and all(isinstance(v, str) for v in values)
+
+
+def _split_labels(body: pd.DataFrame, names: list[str], notes: list[tuple]) -> list[str]:
+    """Columns under one merged heading that hold one label split over cells.
+
+    Published tables merge 都道府県 over two columns: the left one holds region words
+    written vertically (北/海/道), the right one the names, and a few names are split
+    over both (A = 東, B = 京).  The column with the most names of two or more letters
+    keeps the heading; one-letter pieces on both sides are joined (東京) with a note;
+    the other columns are named after their Excel letter (都道府県_列A).
+    """
+    names = list(names)
+    for name in {n for n in names if names.count(n) > 1}:
+        cols = [j for j, n in enumerate(names) if n == name]
+        if not all(_is_label_column(body.iloc[:, j]) for j in cols):
+            continue
+        text = {j: {row: re.sub(r"\s+", "", normalize_text(v)) if isinstance(v, str) else None
+                    for row, v in body.iloc[:, j].items()} for j in cols}
+        main = max(cols, key=lambda j: sum(len(v) >= 2 for v in text[j].values() if v))
+        for j in cols:
+            if j != main:
+                names[j] = f"{name}_{_column_name(None, j)}"
+        for row, piece in text[main].items():
+            if piece is None or len(piece) != 1:
+                continue
+            left = [text[j][row] for j in cols if j < main and text[j][row]]
+            if len(left) == 1 and len(left[0]) == 1:
+                whole = left[0] + piece
+                body.iat[body.index.get_loc(row), main] = whole
+                notes.append((name, row, f"{left[0]} / {piece}",
+                              f"結合されたセルに分かれて書かれた見出しを「{whole}」として読みました"))
+    return names
+
+
+def _frame_below_header(raw: pd.DataFrame, header_index: int,
+                        merged: list[tuple[int, int, int, int]] | None = None,
+                        notes: list[tuple] | None = None, single_row: bool = False
+                        ) -> tuple[pd.DataFrame, list[int]]:
+    rows = [header_index] if single_row else heading_rows(raw, header_index, merged)
+    grid = heading_grid(raw, rows, merged)
+    body = raw.iloc[header_index + 1:]
     keep = [j for j in range(raw.shape[1])
-            if not _is_missing(header.iloc[j]) or body.iloc[:, j].notna().any()]
-    names = _unique([_column_name(header.iloc[j], j) for j in keep])
-    body = body.iloc[:, keep].dropna(how="all")
-    return _retype(body.set_axis(body.index + 1, axis=0), names)  # 1-based, as in Excel
+            if any(not _is_missing(g[j]) for g in grid) or body.iloc[:, j].notna().any()]
+    names = [joined_names(grid)[j] for j in keep]
+    body = body.iloc[:, keep].dropna(how="all").copy()
+    body = body.set_axis(body.index + 1, axis=0)  # 1-based, as in Excel
+    names = _split_labels(body, names, notes if notes is not None else [])
+    return _retype(body, _unique(names)), [i + 1 for i in rows]
 
 
 def read_table(path: str | Path, *, sheet: str | int | None = None,
@@ -68,7 +121,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     >>> df = read_table("利用状況.xlsx", sheet="R5")    # doctest: +SKIP
     """
     path = Path(path)
-    raw = _read_raw(path, sheet, encoding)
+    cells = _read_raw(path, sheet, encoding)
+    raw = _rows_to_frame(cells.rows, path.name)
     if header_row is None:
         index = find_header_row(raw)
     elif not 1 <= header_row <= len(raw):
@@ -79,8 +133,16 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
                             "（列名が書かれた行を指定してください）")
     else:
         index = header_row - 1
-    df = _frame_below_header(raw, index)
-    df.attrs.update(source=path.name, header_row=index + 1)
+    notes: list[tuple] = []
+    # A heading row given by the user is the whole heading: nothing above it is joined.
+    df, rows = _frame_below_header(raw, index, cells.merged, notes,
+                                   single_row=header_row is not None)
+    df.attrs.update(source=path.name, sheet=cells.title, header_row=index + 1,
+                    header_rows=rows, reading_notes=notes)
+    if cells.chosen_because:
+        df.attrs["sheet_note"] = f"シート「{cells.title}」を使いました（{cells.chosen_because}）"
+    if rows[0] > 1 and is_code_row(list(raw.iloc[rows[0] - 2])):
+        df.attrs["code_row"] = rows[0] - 1  # the row above the names: SSDSE item codes
     return df
 
 

@@ -11,26 +11,35 @@ import pandas as pd
 
 from workbench.io.text import DataFileError, _is_missing, normalize_text
 
-# 明治 dates before 1873 are lunar-calendar dates; we accept them as Gregorian from
-# 1868-01-01 rather than reject old records.
-_ERA_STARTS = {"明治": date(1868, 1, 1), "大正": date(1912, 7, 30), "昭和": date(1926, 12, 25),
-               "平成": date(1989, 1, 8), "令和": date(2019, 5, 1)}
+#: The one era table of the package: (name, letter, first day), oldest first.  明治 dates
+#: before 1873 are lunar-calendar dates; we accept them as Gregorian from 1868-01-01
+#: rather than reject old records.
+ERAS: tuple[tuple[str, str, date], ...] = (
+    ("明治", "M", date(1868, 1, 1)), ("大正", "T", date(1912, 7, 30)),
+    ("昭和", "S", date(1926, 12, 25)), ("平成", "H", date(1989, 1, 8)),
+    ("令和", "R", date(2019, 5, 1)),
+)
+_ERA_STARTS = {name: start for name, _, start in ERAS}
 _ERA_ENDS = {era: nxt - timedelta(days=1) for era, nxt in zip(
     list(_ERA_STARTS)[:-1], list(_ERA_STARTS.values())[1:], strict=True)}
-_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-_ERA = r"(?P<era>明治|大正|昭和|平成|令和|[MTSHR])\.?(?P<year>元|\d{1,2})"
+_ERA_LETTERS = {letter: name for name, letter, _ in ERAS}
+ERA_NAMES = "|".join(name for name, _, _ in ERAS)
+_ERA = (rf"(?P<era>{ERA_NAMES}|[{''.join(_ERA_LETTERS)}])\.?(?P<year>元|\d{{1,2}})")
 _MONTH_DAY = r"(?:年|[./-])(?P<month>\d{1,2})(?:月|[./-])(?P<day>\d{1,2})日?"
 _DATE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     rf"^{_ERA}{_MONTH_DAY}$", rf"^{_ERA}(?:年度?)?$", rf"^(?P<year>\d{{4}}){_MONTH_DAY}$",
     r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$",  # 20240401, common in system exports
     r"^(?P<year>\d{4})(?:年度?)?$",
 )]
+# Exports write dates as date-times at midnight: "2020-01-29T00:00:00", "2020/1/16 0:00".
+_MIDNIGHT = re.compile(r"(?<=\d)(?:T|\s+)0{1,2}:00(?::00(?:\.0+)?)?$")
 _DATE_HINT = "令和6年4月1日、R6.4.1、2024/4/1 のような形にしてください"
 
 
 def _split_date(value: Any) -> tuple[str | None, int, int | None, int | None]:
     """Return (era or None, year number, month, day); raise if the text is no date."""
-    text = re.sub(r"\s+", "", normalize_text(str(value)))
+    text = _MIDNIGHT.sub("", normalize_text(str(value)).strip())
+    text = re.sub(r"\s+", "", text)
     for pattern in _DATE_PATTERNS:
         if match := pattern.match(text):
             parts = match.groupdict()
@@ -164,3 +173,77 @@ def to_datetime_wareki(series: Any, *, errors: str = "coerce") -> pd.Series:
         raise DataFileError(f"行 {label}: {reason}")
     return result
 
+
+
+# Column detection: kanji eras may stand alone (令和6年度); letter abbreviations only as
+# full dates (R6.4.1), because "H12" or "R3" alone are as likely room numbers or product
+# codes as years.  Western dates need year, month and day (2020-01-29, 2020/1/16,
+# 2020年1月16日); four-digit years with 年/年度 count as years.
+_ERA_TEXT = re.compile(rf"^({ERA_NAMES})(元|\d{{1,2}})"
+                       rf"|^[{''.join(_ERA_LETTERS)}]\.?\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{1,2}}$",
+                       re.IGNORECASE)
+_WESTERN_DATE = re.compile(r"^\d{4}(年\d{1,2}月\d{1,2}日|([./-])\d{1,2}\2\d{1,2})$")
+_WESTERN_YEAR = re.compile(r"^\d{4}年度?$")
+_HAS_DAY = re.compile(r"月|\d[./-]\d+[./-]\d")
+_NOTE_COLUMNS_DATES = ["列", "行", "元の値", "扱い"]
+#: Share of a column's non-empty cells that must read as dates or years.
+DATE_SHARE = 0.8
+
+
+def _kind(value: Any) -> str | None:
+    """"date", "year" or None for one cell."""
+    if isinstance(value, (datetime, date, pd.Timestamp)):
+        return "date"
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = re.sub(r"\s+", "", _MIDNIGHT.sub("", normalize_text(value).strip()))
+    if _WESTERN_DATE.match(text):
+        return "date"
+    if _ERA_TEXT.match(text):
+        return "date" if _HAS_DAY.search(text) else "year"
+    if _WESTERN_YEAR.match(text):
+        return "year"
+    return None
+
+
+def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn text columns of dates into datetime64 and of 和暦 years into western years.
+
+    A column qualifies when at least 80% of its non-empty cells are dates (2020-01-29,
+    2020/1/16, 2020年1月16日, 令和6年4月1日, R6.4.1, Excel date cells) or years (令和6年度,
+    2024年度; plain numbers are left alone).  Any day in the column makes it a date
+    column.  Cells that are not dates (a 合計 row, a ※ note) or not valid (令和6年2月30日)
+    become missing, each with a note; notes has columns 列, 行, 元の値, 扱い.
+    """
+    df = df.copy()
+    notes = []
+    for column in df.columns:
+        series = df[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        values = [v for v in series if not _is_missing(v)]
+        kinds = [_kind(v) for v in values]
+        if not values or sum(k is not None for k in kinds) < DATE_SHARE * len(values):
+            continue
+        is_date = "date" in kinds
+        convert = parse_wareki_date if is_date else wareki_to_year
+        converted = []
+        for label, value in series.items():
+            try:
+                converted.append(convert(value))
+            except DataFileError as error:
+                converted.append(None)
+                notes.append((column, label, value, f"日付・年に変換できません→欠損値（{error}）"))
+        if is_date:
+            df[column] = pd.Series(converted, index=series.index, dtype="datetime64[ns]")
+            example = next((v.date() for v in df[column] if pd.notna(v)), "")
+        else:
+            df[column] = pd.Series([np.nan if v is None else float(v) for v in converted],
+                                   index=series.index)
+            example = next((f"{int(v)}年" for v in df[column] if pd.notna(v)), "")
+        first = next(v for v, k in zip(values, kinds, strict=True) if k)
+        if isinstance(first, str):
+            what = "和暦を西暦に" if _ERA_TEXT.match(re.sub(r"\s+", "", normalize_text(first))) \
+                else "日付として"
+            notes.append((column, "全行", first, f"{what}変換（例: {first}→{example}）"))
+    return df, pd.DataFrame(notes, columns=_NOTE_COLUMNS_DATES)

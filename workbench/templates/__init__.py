@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import json
 import pickle
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -22,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import numpy as np
 import pandas as pd
 
 from workbench import io
 from workbench.errors import WorkbenchError
+from workbench.io.excel import sheet_names
 from workbench.paths import REPO_ROOT
 from workbench.templates.analyses import ANALYSES, TemplateInputError
 
@@ -143,65 +142,12 @@ def _parse_parameters(info: TemplateInfo, pairs: list[tuple[str, str]]) -> dict[
     return values
 
 
-# Kanji eras may stand alone (令和6年度); letter abbreviations only as full dates (R6.4.1),
-# because "H12" or "R3" alone are as likely room numbers or product codes as years.
-_ERA_TEXT = re.compile(r"^(明治|大正|昭和|平成|令和)(元|\d{1,2})"
-                       r"|^[MTSHR]\.?\d{1,2}[./-]\d{1,2}[./-]\d{1,2}$", re.IGNORECASE)
-_HAS_DAY = re.compile(r"月|\d[./-]\d+[./-]\d")
-_WESTERN_DATE = re.compile(r"^\d{4}(年\d{1,2}月\d{1,2}日|[./-]\d{1,2}[./-]\d{1,2})$")
-
-
-def _wareki_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
-    """Convert text columns of 和暦 years (→ western year) or dates (→ datetime).
-
-    A column qualifies when at least 80% of its non-empty cells are era text; values that
-    cannot be converted (平成32年度, 令和6年2月30日) become missing with a note each.
-    """
-    notes = []
-    for column in df.columns:
-        series = df[column]
-        if pd.api.types.is_numeric_dtype(series):
-            continue
-        values = [io.normalize_text(v) for v in series if isinstance(v, str) and v.strip()]
-        eras = [v for v in values if _ERA_TEXT.match(re.sub(r"\s+", "", v))]
-        western = [v for v in values if _WESTERN_DATE.match(v)]  # mixed in by hand entry
-        if not eras or len(eras) + len(western) < 0.8 * len(values):
-            continue
-        is_date = any(_HAS_DAY.search(v) for v in values)
-        convert = io.parse_wareki_date if is_date else io.wareki_to_year
-        converted = []
-        for label, value in series.items():
-            try:
-                converted.append(convert(value))
-            except io.DataFileError as error:
-                converted.append(None)
-                notes.append((column, label, value, f"変換できません→欠損値（{error}）"))
-        if is_date:
-            df[column] = pd.Series(converted, index=series.index, dtype="datetime64[ns]")
-            example = next((v.date() for v in df[column] if pd.notna(v)), "")
-        else:
-            df[column] = pd.Series([np.nan if v is None else float(v) for v in converted],
-                                   index=series.index)
-            example = next((f"{int(v)}年" for v in df[column] if pd.notna(v)), "")
-        notes.append((column, "全行", eras[0], f"和暦を西暦に変換（例: {eras[0]}→{example}）"))
-    return df, notes
-
-
 SHEET_COLUMN = "シート"
 
 
-def _sheet_names(path: Path) -> list[str]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
-
-
 def load_sheets(path: str | Path, *, sheets: list[str] | None = None,
-                header_row: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                header_row: int | None = None, keep_totals: bool = False
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every sheet of a workbook (or the listed ones) stacked, with a シート column.
 
     Sheets with no table (empty, or a memo without data rows) are skipped with a note;
@@ -209,14 +155,16 @@ def load_sheets(path: str | Path, *, sheets: list[str] | None = None,
     """
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        df, notes = load_data(path, header_row=header_row)
+        df, notes = load_data(path, header_row=header_row, keep_totals=keep_totals)
         df.insert(0, SHEET_COLUMN, path.stem)
         return df, notes
-    names = sheets or _sheet_names(path)
-    frames, notes, used = [], [], []
+    names = sheets or sheet_names(path)
+    frames, notes, used, excluded = [], [], [], []
+    heading_rows: dict[str, Any] = {}
     for name in names:
         try:
-            df, sheet_notes = load_data(path, sheet=name, header_row=header_row)
+            df, sheet_notes = load_data(path, sheet=name, header_row=header_row,
+                                        keep_totals=keep_totals)
             if df.empty:
                 raise io.DataFileError("見出しの下にデータの行がありません")
         except io.DataFileError as error:
@@ -226,6 +174,8 @@ def load_sheets(path: str | Path, *, sheets: list[str] | None = None,
             notes.append(pd.DataFrame([skipped], columns=["列", "行", "元の値", "扱い"]))
             continue
         used.append(name)
+        heading_rows[name] = df.attrs.get("header_rows")
+        excluded += [{**e, "row": f"{name}!{e['row']}"} for e in df.attrs.get("excluded", [])]
         frames.append(df.reset_index(names="__row__").assign(**{SHEET_COLUMN: name}))
         notes.append(sheet_notes.assign(行=[f"{name}!{r}" for r in sheet_notes["行"]]))
     if not frames:
@@ -233,22 +183,59 @@ def load_sheets(path: str | Path, *, sheets: list[str] | None = None,
     df = pd.concat(frames, ignore_index=True)
     df.index = [f"{s}!{r}" for s, r in zip(df[SHEET_COLUMN], df["__row__"], strict=True)]
     df = df[[SHEET_COLUMN] + [c for c in df.columns if c not in (SHEET_COLUMN, "__row__")]]
-    df.attrs.update(source=path.name, header_row=header_row, sheets=used)
+    rows = {tuple(r or ()) for r in heading_rows.values()}
+    same = next(iter(rows)) if len(rows) == 1 else None  # one heading layout for all sheets
+    df.attrs.update(source=path.name, sheets=used, excluded=excluded,
+                    header_rows=list(same) if same else heading_rows,
+                    header_row=same[-1] if same else None)
     return df, pd.concat(notes, ignore_index=True) if notes else pd.DataFrame(
         columns=["列", "行", "元の値", "扱い"])
 
 
-def load_data(path: str | Path, *, sheet: str | None = None,
-              header_row: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and clean a table once: numbers (全角, 桁区切り, symbols) and 和暦 columns."""
+def load_data(path: str | Path, *, sheet: str | None = None, header_row: int | None = None,
+              keep_totals: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and clean a table once: numbers, dates, and rows that are not data.
+
+    Numbers (全角, 桁区切り, symbols) and dates (西暦・和暦 text, Excel cells) are converted;
+    footnotes and （再掲） rows are always taken out, total/subtotal rows unless
+    ``keep_totals``.  Every decision is a note and sits in ``df.attrs`` (sheet,
+    header_rows, code_row, excluded) for the report and result.json.
+    """
     raw = io.read_table(path, sheet=sheet, header_row=header_row)
     cleaned, notes = io.clean_table(raw)
-    cleaned, era_notes = _wareki_columns(cleaned)
-    if era_notes:
-        notes = pd.concat([notes, pd.DataFrame(era_notes, columns=notes.columns)],
-                          ignore_index=True)
+    cleaned, date_notes = io.convert_date_columns(cleaned)
+    reading = [(c, r, v, h) for c, r, v, h in raw.attrs.get("reading_notes", [])]
+    if raw.attrs.get("sheet_note"):
+        reading.append(("（シート）", "", raw.attrs.get("sheet"), raw.attrs["sheet_note"]))
+    if raw.attrs.get("code_row"):
+        reading.append(("（見出し）", raw.attrs["code_row"], "項目コードの行",
+                        f"{raw.attrs['code_row']}行目は項目コード（A1101 など）のため、その下の"
+                        f"{raw.attrs['header_rows'][0]}行目を列名にしました"))
+    if len(raw.attrs.get("header_rows", [])) > 1:
+        rows = raw.attrs["header_rows"]
+        reading.append(("（見出し）", f"{rows[0]}～{rows[-1]}", "複数行の見出し",
+                        "上段と下段の見出しを「上段_下段」の形でつないで列名にしました"))
+    excluded = []
+    for item in io.find_non_data_rows(raw, cleaned):
+        if item.kind == "total" and keep_totals:
+            reading.append(("（行全体）", item.row, item.label,
+                            f"{item.reason}ですが、指定により残しました（二重計上に注意）"))
+            continue
+        excluded.append({"row": item.row, "kind": item.kind, "label": item.label,
+                         "reason": item.reason})
+        hint = "。残すには --keep-totals を付けてください" if item.kind == "total" else ""
+        reading.append(("（行全体）", item.row, item.label, f"{item.reason}として除外{hint}"))
+    cleaned = cleaned.drop(index=[e["row"] for e in excluded])
+    parts = [n for n in (notes, date_notes, pd.DataFrame(reading, columns=notes.columns))
+             if not n.empty]
+    notes = pd.concat(parts, ignore_index=True) if parts else notes
+    if excluded:  # a note's cell notes ("数値に変換できません") are about a dropped row
+        gone = {e["row"] for e in excluded}
+        notes = notes[~(notes["行"].isin(gone) & ~notes["列"].astype(str).str.startswith("（"))]
     cleaned.attrs.update(raw.attrs)
-    return cleaned, notes
+    cleaned.attrs.pop("reading_notes", None)
+    cleaned.attrs["excluded"] = excluded
+    return cleaned, notes.reset_index(drop=True)
 
 
 def _execute(info: TemplateInfo, work: Path, parameters: dict[str, Any]) -> None:
