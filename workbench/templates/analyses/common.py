@@ -1,0 +1,106 @@
+"""Shared by every analysis: the input error, checks of columns and numbers, number prose."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.errors import WorkbenchError
+
+#: What a suppressed (秘匿) number is shown as.
+SECRET = "x"
+
+
+class TemplateInputError(WorkbenchError, ValueError):
+    """Parameters or data do not fit the template; the Japanese message says how to fix it."""
+
+
+def _float(value: Any) -> float | None:
+    """A JSON-safe float: NaN and infinities become None."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def fmt(value: float | None, digits: int = 4) -> str:
+    """Format a number for Japanese prose: significant digits, thousands separators."""
+    if value is None:
+        return "—"
+    if value != 0 and (abs(value) >= 1e7 or abs(value) < 1e-3):
+        return f"{value:.{digits}g}"
+    return f"{value:,.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
+
+
+def p_text(p: float | None) -> str:
+    """"p = 0.012" or "p < 0.001" for prose."""
+    text = fmt_p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+def fmt_p(p: float | None) -> str:
+    if p is None:
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _columns_text(df: pd.DataFrame) -> str:
+    return "、".join(f"「{c}」" for c in df.columns)
+
+
+def _require_column(df: pd.DataFrame, name: str, what: str) -> str:
+    """Return the column's name as stored (read_table NFKC-normalizes headers: （ → ()."""
+    if not name:
+        raise TemplateInputError(f"パラメータ {what} に列名を指定してください"
+                                 f"（-p {what} 列名。この表の列: {_columns_text(df)}）")
+    if name in df.columns:
+        return name
+    normalized = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    for column in df.columns:
+        if re.sub(r"\s+", "", str(column)) == normalized:
+            return column
+    raise TemplateInputError(
+            f"列「{name}」が見つかりません（パラメータ {what}）。列名を表の1行目の見出しと"
+            f"同じに直してください。この表の列: {_columns_text(df)}")
+
+
+def _require_numeric(df: pd.DataFrame, name: str, what: str) -> pd.Series:
+    series = df[name]
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series.astype(float)
+    bad = [(label, v) for label, v in series.items()
+           if isinstance(v, str) and v.strip() and pd.isna(_to_float(v))]
+    example = "、".join(f"{label}行目「{v}」" for label, v in bad[:3])
+    raise TemplateInputError(
+        f"列「{name}」（パラメータ {what}）は数値の列ではありません（数値として読めない値: "
+        f"{example or 'なし'}）。数値の列を指定するか、その値を数値または空欄に直してください")
+
+
+def _to_float(text: str) -> float:
+    try:
+        return float(unicodedata.normalize("NFKC", text).replace(",", ""))
+    except ValueError:
+        return float("nan")
+
+
+def _check_alpha(alpha: float) -> float:
+    alpha = float(alpha)
+    if not 0 < alpha < 1:
+        raise TemplateInputError(f"alpha（有意水準）は0より大きく1より小さい値にしてください"
+                                 f"（指定値: {alpha}。ふつうは 0.05）")
+    return alpha
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value)
+        return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
+    return str(value)
+
