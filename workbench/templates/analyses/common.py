@@ -64,8 +64,20 @@ def _require_column(df: pd.DataFrame, name: str, what: str) -> str:
     for column in df.columns:
         if re.sub(r"\s+", "", str(column)) == normalized:
             return column
+    # Multi-row headings are joined as 上段_下段 (令和_2年_(2020)); the lowest label the
+    # user sees in Excel, or the top one, names the column when only one column has it.
+    parts = {c: re.sub(r"\s+", "", str(c)).split("_") for c in df.columns}
+    for position in (-1, 0):
+        found = [c for c, p in parts.items() if len(p) > 1 and p[position] == normalized]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise TemplateInputError(
+                f"列「{name}」（パラメータ {what}）に当たる列が複数あります: "
+                f"{'、'.join(f'「{c}」' for c in found)}。どれか1つを見出しのとおりに指定して"
+                "ください")
     raise TemplateInputError(
-            f"列「{name}」が見つかりません（パラメータ {what}）。列名を表の1行目の見出しと"
+            f"列「{name}」が見つかりません（パラメータ {what}）。列名を表の見出しと"
             f"同じに直してください。この表の列: {_columns_text(df)}")
 
 
