@@ -25,11 +25,11 @@ from workbench.templates.analyses.crosstab import crosstab, suppress
 from workbench.templates.analyses.did import _binary, did
 from workbench.templates.analyses.regression import quote_formula, regression
 from workbench.templates.analyses.trend import _time_axis, trend
-from workbench.templates.analyses.ttest import ttest
+from workbench.templates.analyses.ttest import samples_for_chart, ttest
 
 __all__ = ["TemplateInputError", "ttest", "regression", "crosstab", "trend", "did",
-           "consolidate", "quote_formula", "suppress", "fmt", "fmt_p", "p_text", "SECRET",
-           "ANALYSES", "_binary", "_label", "_time_axis"]
+           "consolidate", "quote_formula", "suppress", "samples_for_chart", "fmt", "fmt_p",
+           "p_text", "SECRET", "ANALYSES", "_binary", "_label", "_time_axis"]
 
 #: Template name → analysis function; the one registry of the package.
 ANALYSES = {"ttest": ttest, "regression": regression, "crosstab": crosstab, "trend": trend,

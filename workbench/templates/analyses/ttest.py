@@ -56,19 +56,27 @@ def _pairs(df: pd.DataFrame, value: str, group: str, pair_by: str, levels: list[
     return complete["first"].to_numpy(), complete["second"].to_numpy(), caveats
 
 
-def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", test: str = "auto",
-          mu: float = 0.0, alpha: float = 0.05) -> dict[str, Any]:
-    """Two-sample (Welch/Student), paired or one-sample t test; difference = first − second."""
+def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", value2: str = "",
+          test: str = "auto", mu: float = 0.0, alpha: float = 0.05) -> dict[str, Any]:
+    """Two-sample (Welch/Student), paired or one-sample t test; difference = first − second.
+
+    Long data: ``group`` (and ``pair_by`` for pairs).  Wide data, as published tables
+    give it (2019 and 2020 side by side): ``value`` and ``value2``, paired by row unless
+    ``test`` is welch/student.  The matching rank test is computed beside every t test.
+    """
     alpha, mu = _check_alpha(alpha), float(mu)
     if test not in TESTS:
         raise TemplateInputError(f"test は {', '.join(TESTS)} のどれかにしてください"
                                  f"（指定値: {test}）")
     if test == "auto":
-        test = "paired" if pair_by else ("welch" if group else "one_sample")
+        test = "paired" if pair_by or value2 else ("welch" if group else "one_sample")
     value = _require_column(df, value, "value")
     y = _require_numeric(df, value, "value")
     caveats: list[str] = []
-    if test == "one_sample":
+    if value2:
+        groups, samples, y, lost = _two_columns(df, value, value2, test)
+        caveats += lost
+    elif test == "one_sample":
         x = y.dropna().to_numpy()
         groups, samples = [value], [x]
     else:
@@ -128,10 +136,12 @@ def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", test
     equal_var = None
     if test in ("welch", "student"):
         equal_var = {"test": "Levene", "p": _float(stats.levene(*samples).pvalue)}
-    caveats += _ttest_caveats(test, normality, equal_var, n, alpha)
+    rank = _rank_test(test, samples, mu)
+    caveats += _ttest_caveats(test, normality, equal_var, n, alpha, rank)
     result = {
         "template": "ttest", "test": test, "test_name": TEST_NAMES[test],
-        "value": value, "group": group or None, "pair_by": pair_by or None,
+        "value": value, "value2": value2 or None, "group": group or None,
+        "pair_by": pair_by or None, "rank_test": rank,
         "groups": groups, "n": dict(zip(groups, n, strict=True)),
         "means": dict(zip(groups, means, strict=True)),
         "sds": dict(zip(groups, (math.sqrt(v) for v in variances), strict=True)),
@@ -145,6 +155,64 @@ def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", test
     result["conclusion"] = _ttest_conclusion(result)
     result["caveats"] = caveats
     return result
+
+
+def _two_columns(df: pd.DataFrame, value: str, value2: str, test: str
+                 ) -> tuple[list[str], list[np.ndarray], pd.Series, list[str]]:
+    """Two value columns side by side: paired by row, or two independent samples."""
+    if test == "one_sample":
+        raise TemplateInputError("value2 を指定したときは test を auto・paired・welch・student の"
+                                 "どれかにしてください")
+    value2 = _require_column(df, value2, "value2")
+    if value2 == value:
+        raise TemplateInputError("value と value2 には別々の列を指定してください")
+    a, b = _require_numeric(df, value, "value"), _require_numeric(df, value2, "value2")
+    caveats = []
+    if test == "paired":
+        both = a.notna() & b.notna()
+        if lost := int((~both).sum()):
+            caveats.append(f"「{value}」か「{value2}」が欠損の {lost}行を除いて、残りの行を"
+                           "ペアとして計算しました。")
+        samples = [a[both].to_numpy(), b[both].to_numpy()]
+    else:
+        samples = [a.dropna().to_numpy(), b.dropna().to_numpy()]
+    return [value, value2], samples, a.iloc[:0], caveats
+
+
+_RANK_NAMES = {"paired": "Wilcoxon の符号順位検定", "one_sample": "Wilcoxon の符号順位検定",
+               "welch": "Mann-Whitney の U 検定", "student": "Mann-Whitney の U 検定"}
+
+
+def _rank_test(test: str, samples: list[np.ndarray], mu: float) -> dict[str, Any]:
+    """The rank test that matches the t test, for data far from a normal distribution."""
+    name = _RANK_NAMES[test]
+    if test in ("paired", "one_sample"):
+        d = samples[0] - samples[1] if test == "paired" else samples[0] - mu
+        if not np.any(d != 0):
+            return {"name": name, "statistic": None, "p_value": None}
+        res = stats.wilcoxon(d)
+    else:
+        res = stats.mannwhitneyu(samples[0], samples[1], alternative="two-sided")
+    return {"name": name, "statistic": _float(res.statistic), "p_value": _float(res.pvalue)}
+
+
+def samples_for_chart(df: pd.DataFrame, r: dict[str, Any]) -> tuple[list[np.ndarray], bool]:
+    """The values of each group as the result used them, and whether they are pairs."""
+    if r["value2"]:
+        a, b = (pd.to_numeric(df[c], errors="coerce") for c in (r["value"], r["value2"]))
+        if r["test"] == "paired":
+            both = a.notna() & b.notna()
+            return [a[both].to_numpy(), b[both].to_numpy()], True
+        return [a.dropna().to_numpy(), b.dropna().to_numpy()], False
+    values = pd.to_numeric(df[r["value"]], errors="coerce")
+    if r["test"] == "one_sample":
+        return [values.dropna().to_numpy()], False
+    labels = df[r["group"]].map(_label)
+    if r["test"] == "paired":
+        wide = pd.DataFrame({g: values[labels == g].set_axis(df.loc[labels == g, r["pair_by"]])
+                             for g in r["groups"]}).dropna()
+        return [wide[g].to_numpy() for g in r["groups"]], True
+    return [values[labels == g].dropna().to_numpy() for g in r["groups"]], False
 
 
 def _effect_word(d: float) -> str:
@@ -180,14 +248,15 @@ def _ttest_conclusion(r: dict[str, Any]) -> str:
 
 
 def _ttest_caveats(test: str, normality: dict, equal_var: dict | None, n: list[int],
-                   alpha: float) -> list[str]:
+                   alpha: float, rank: dict[str, Any]) -> list[str]:
     notes = []
     for name, check in normality.items():
         p = check.get("p")
         if p is not None and p < 0.05:
-            other = "Wilcoxon の符号順位検定" if test == "paired" else "Mann-Whitney のU検定"
-            advice = (f"件数が少ないので、外れ値を確認し、{other}などでも確かめて"
-                      "ください。" if min(n) < 30 else
+            verdict = "有意" if (rank["p_value"] or 1) < alpha else "有意ではありません"
+            advice = (f"件数が少ないので、順位にもとづく{rank['name']}の結果（"
+                      f"{p_text(rank['p_value'])}、{verdict}）もあわせて見てください。"
+                      if min(n) < 30 else
                       "件数が多いので t 検定への影響は小さいと考えられます。")
             notes.append(f"「{name}」は正規分布から外れている可能性があります（Shapiro-Wilk、"
                          f"{p_text(p)}）。{advice}")
