@@ -116,3 +116,8 @@ def _label(value: Any) -> str:
         return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
     return str(value)
 
+
+
+def _names(text: str) -> list[str]:
+    """Column names from a list typed as "A,B", "A、B" or "A，B"."""
+    return [n.strip() for n in re.split(r"[,、，]", text or "") if n.strip()]

@@ -13,16 +13,13 @@ from workbench.templates.analyses.common import (
     TemplateInputError,
     _float,
     _label,
+    _names,
     _require_column,
     _require_numeric,
     fmt,
 )
 
 HOWS = {"sum": "合計", "mean": "平均", "count": "件数", "min": "最小", "max": "最大"}
-
-
-def _names(text: str) -> list[str]:
-    return [n.strip() for n in re.split(r"[,、，]", text or "") if n.strip()]
 
 
 def consolidate(df: pd.DataFrame, by: str, values: str = "", how: str = "sum",
