@@ -25,12 +25,12 @@ import pandas as pd
 
 from workbench import io
 from workbench.errors import WorkbenchError
-from workbench.io.excel import sheet_names
 from workbench.paths import REPO_ROOT
 from workbench.templates.analyses import ANALYSES, TemplateInputError
+from workbench.templates.loading import SHEET_COLUMN, apply_where, load_data, load_sheets
 
 __all__ = ["TemplateError", "TemplateInfo", "Parameter", "templates_dir", "names", "get",
-           "load_data", "analyse", "run", "OUTPUTS"]
+           "load_data", "load_sheets", "apply_where", "analyse", "run", "OUTPUTS", "SHEET_COLUMN"]
 
 #: Files a finished run leaves in the output folder.
 OUTPUTS = ("report.ipynb", "report.html", "result.json")
@@ -142,102 +142,6 @@ def _parse_parameters(info: TemplateInfo, pairs: list[tuple[str, str]]) -> dict[
     return values
 
 
-SHEET_COLUMN = "シート"
-
-
-def load_sheets(path: str | Path, *, sheets: list[str] | None = None,
-                header_row: int | None = None, keep_totals: bool = False
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every sheet of a workbook (or the listed ones) stacked, with a シート column.
-
-    Sheets with no table (empty, or a memo without data rows) are skipped with a note;
-    a CSV is one table.  Notes name rows as ``シート!行`` like Excel does.
-    """
-    path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        df, notes = load_data(path, header_row=header_row, keep_totals=keep_totals)
-        df.insert(0, SHEET_COLUMN, path.stem)
-        return df, notes
-    names = sheets or sheet_names(path)
-    frames, notes, used, excluded = [], [], [], []
-    heading_rows: dict[str, Any] = {}
-    for name in names:
-        try:
-            df, sheet_notes = load_data(path, sheet=name, header_row=header_row,
-                                        keep_totals=keep_totals)
-            if df.empty:
-                raise io.DataFileError("見出しの下にデータの行がありません")
-        except io.DataFileError as error:
-            if sheets:  # asked for by name: a problem there is the user's to fix
-                raise
-            skipped = ("（シート全体）", name, "", f"読み飛ばしました（{error}）")
-            notes.append(pd.DataFrame([skipped], columns=["列", "行", "元の値", "扱い"]))
-            continue
-        used.append(name)
-        heading_rows[name] = df.attrs.get("header_rows")
-        excluded += [{**e, "row": f"{name}!{e['row']}"} for e in df.attrs.get("excluded", [])]
-        frames.append(df.reset_index(names="__row__").assign(**{SHEET_COLUMN: name}))
-        notes.append(sheet_notes.assign(行=[f"{name}!{r}" for r in sheet_notes["行"]]))
-    if not frames:
-        raise io.DataFileError(f"{path.name} のどのシートにも表が見つかりません")
-    df = pd.concat(frames, ignore_index=True)
-    df.index = [f"{s}!{r}" for s, r in zip(df[SHEET_COLUMN], df["__row__"], strict=True)]
-    df = df[[SHEET_COLUMN] + [c for c in df.columns if c not in (SHEET_COLUMN, "__row__")]]
-    rows = {tuple(r or ()) for r in heading_rows.values()}
-    same = next(iter(rows)) if len(rows) == 1 else None  # one heading layout for all sheets
-    df.attrs.update(source=path.name, sheets=used, excluded=excluded,
-                    header_rows=list(same) if same else heading_rows,
-                    header_row=same[-1] if same else None)
-    return df, pd.concat(notes, ignore_index=True) if notes else pd.DataFrame(
-        columns=["列", "行", "元の値", "扱い"])
-
-
-def load_data(path: str | Path, *, sheet: str | None = None, header_row: int | None = None,
-              keep_totals: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and clean a table once: numbers, dates, and rows that are not data.
-
-    Numbers (全角, 桁区切り, symbols) and dates (西暦・和暦 text, Excel cells) are converted;
-    footnotes and （再掲） rows are always taken out, total/subtotal rows unless
-    ``keep_totals``.  Every decision is a note and sits in ``df.attrs`` (sheet,
-    header_rows, code_row, excluded) for the report and result.json.
-    """
-    raw = io.read_table(path, sheet=sheet, header_row=header_row)
-    cleaned, notes = io.clean_table(raw)
-    cleaned, date_notes = io.convert_date_columns(cleaned)
-    reading = [(c, r, v, h) for c, r, v, h in raw.attrs.get("reading_notes", [])]
-    if raw.attrs.get("sheet_note"):
-        reading.append(("（シート）", "", raw.attrs.get("sheet"), raw.attrs["sheet_note"]))
-    if raw.attrs.get("code_row"):
-        reading.append(("（見出し）", raw.attrs["code_row"], "項目コードの行",
-                        f"{raw.attrs['code_row']}行目は項目コード（A1101 など）のため、その下の"
-                        f"{raw.attrs['header_rows'][0]}行目を列名にしました"))
-    if len(raw.attrs.get("header_rows", [])) > 1:
-        rows = raw.attrs["header_rows"]
-        reading.append(("（見出し）", f"{rows[0]}～{rows[-1]}", "複数行の見出し",
-                        "上段と下段の見出しを「上段_下段」の形でつないで列名にしました"))
-    excluded = []
-    for item in io.find_non_data_rows(raw, cleaned):
-        if item.kind == "total" and keep_totals:
-            reading.append(("（行全体）", item.row, item.label,
-                            f"{item.reason}ですが、指定により残しました（二重計上に注意）"))
-            continue
-        excluded.append({"row": item.row, "kind": item.kind, "label": item.label,
-                         "reason": item.reason})
-        hint = "。残すには --keep-totals を付けてください" if item.kind == "total" else ""
-        reading.append(("（行全体）", item.row, item.label, f"{item.reason}として除外{hint}"))
-    cleaned = cleaned.drop(index=[e["row"] for e in excluded])
-    parts = [n for n in (notes, date_notes, pd.DataFrame(reading, columns=notes.columns))
-             if not n.empty]
-    notes = pd.concat(parts, ignore_index=True) if parts else notes
-    if excluded:  # a note's cell notes ("数値に変換できません") are about a dropped row
-        gone = {e["row"] for e in excluded}
-        notes = notes[~(notes["行"].isin(gone) & ~notes["列"].astype(str).str.startswith("（"))]
-    cleaned.attrs.update(raw.attrs)
-    cleaned.attrs.pop("reading_notes", None)
-    cleaned.attrs["excluded"] = excluded
-    return cleaned, notes.reset_index(drop=True)
-
-
 def _execute(info: TemplateInfo, work: Path, parameters: dict[str, Any]) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -278,8 +182,18 @@ def _publish(work: Path, out: Path) -> None:
         shutil.move(str(work / name), str(out / name))
 
 
+def reading_record(df: pd.DataFrame) -> dict[str, Any]:
+    """What the reader decided, for result.json's data block (JSON-ready)."""
+    attrs = df.attrs
+    return {"sheets": attrs.get("sheets"), "header_rows": attrs.get("header_rows"),
+            "code_row": attrs.get("code_row"), "where": attrs.get("where"),
+            "excluded_rows": [{k: (v if isinstance(v, int | str) else str(v))
+                               for k, v in e.items()} for e in attrs.get("excluded", [])]}
+
+
 def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
-            sheet: str | None = None, header_row: int | None = None
+            sheet: str | None = None, header_row: int | None = None,
+            where: list[str] | None = None, keep_totals: bool = False
             ) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Read DATA and run template NAME's analysis in this process, without a kernel.
 
@@ -291,9 +205,16 @@ def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
     try:
         if info.all_sheets:
             sheets = [s.strip() for s in sheet.split(",")] if sheet else None
-            df, notes = load_sheets(data, sheets=sheets, header_row=header_row)
+            df, notes = load_sheets(data, sheets=sheets, header_row=header_row,
+                                    keep_totals=keep_totals)
         else:
-            df, notes = load_data(data, sheet=sheet, header_row=header_row)
+            df, notes = load_data(data, sheet=sheet, header_row=header_row,
+                                  keep_totals=keep_totals)
+        if where:
+            attrs = dict(df.attrs)
+            df, where_notes = apply_where(df, where)
+            df.attrs.update(attrs, where=list(where))
+            notes = pd.concat([notes, where_notes], ignore_index=True)
         result = ANALYSES[name](df, **values)
     except (io.DataFileError, TemplateInputError) as error:
         raise TemplateError(str(error)) from None
@@ -301,10 +222,12 @@ def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
 
 
 def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, str]],
-        *, sheet: str | None = None, header_row: int | None = None) -> dict[str, Any]:
+        *, sheet: str | None = None, header_row: int | None = None,
+        where: list[str] | None = None, keep_totals: bool = False) -> dict[str, Any]:
     """Run template NAME on DATA; write report.ipynb/.html and result.json into OUT."""
     info = get(name)
-    values, df, notes, _ = analyse(name, data, params, sheet=sheet, header_row=header_row)
+    values, df, notes, _ = analyse(name, data, params, sheet=sheet, header_row=header_row,
+                                   where=where, keep_totals=keep_totals)
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise TemplateError(f"--out {out} はファイルです。"
@@ -315,7 +238,9 @@ def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, st
         data_path = work / "data.pkl"
         with data_path.open("wb") as handle:
             pickle.dump({"data": df, "notes": notes, "source": Path(data).name,
-                         "header_row": df.attrs.get("header_row"), "sheet": sheet}, handle)
+                         "header_row": df.attrs.get("header_row"),
+                         "sheet": df.attrs.get("sheet") or sheet,
+                         "reading": reading_record(df)}, handle)
         _execute(info, work, {**values, "data_path": str(data_path),
                               "result_path": str(work / "result.json")})
         if not (work / "result.json").is_file():

@@ -89,7 +89,7 @@ def did(df: pd.DataFrame, outcome: str, time: str, treated: str, period: str,
                                  "値のばらつきがありません）。cluster を外すか、データを確認して"
                                  "ください")
     means = data.groupby(["treated", "post"])["y"].mean()
-    pre_trend = _pre_trend(data)
+    pre_trend = _pre_trend(data, time)
     result = {
         "template": "did", "outcome": outcome, "time": time, "treated": treated,
         "period": period, "cluster": cluster or None, "alpha": alpha, "n": int(fit.nobs),
@@ -105,6 +105,7 @@ def did(df: pd.DataFrame, outcome: str, time: str, treated: str, period: str,
                         "比較群・実施後": float(means[(0.0, 1.0)])},
         "coefficients": {k: _float(v) for k, v in fit.params.items()},
         "pre_trend_difference_slope": pre_trend[0], "pre_trend_p": pre_trend[1],
+        "pre_trend_unit": pre_trend[2] if pre_trend[1] is not None else None,
         "significant": bool(fit.pvalues["treated_post"] < alpha),
     }
     result["conclusion"] = _did_conclusion(result)
@@ -114,7 +115,7 @@ def did(df: pd.DataFrame, outcome: str, time: str, treated: str, period: str,
         caveats.append(f"実施前の期間で、2群の傾きに差があります（p = {fmt_p(pre_trend[1])}）。"
                        "平行トレンドの仮定が疑わしく、推定値が偏っている可能性があります。")
     elif pre_trend[1] is None:
-        caveats.append("実施前の時点が2つ未満のため、平行トレンドをデータで確認できません。")
+        caveats.append(pre_trend[2])
     if cluster and len(set(groups)) < 30:
         caveats.append(f"クラスター数が{len(set(groups))}と少ないため、標準誤差が小さく出すぎる"
                        "ことがあります。")
@@ -125,21 +126,23 @@ def did(df: pd.DataFrame, outcome: str, time: str, treated: str, period: str,
     return result
 
 
-def _pre_trend(data: pd.DataFrame) -> tuple[float | None, float | None]:
-    """Slope difference (treated − control) over time before the policy, and its p value."""
+def _pre_trend(data: pd.DataFrame, time: str) -> tuple[float | None, float | None, str]:
+    """Slope difference (treated − control) per time unit before the policy, its p value
+    (HC1), and the unit — or, when the check cannot run, None, None and the reason."""
     import statsmodels.api as sm
 
     pre = data[data["post"] == 0]
     try:
-        t, _ = _time_axis(pre["time"], "time")
+        t, unit = _time_axis(pre["time"], "time")
     except TemplateInputError:
-        return None, None
+        return None, None, (f"列「{time}」が日付・年として読めないため、平行トレンドをデータで"
+                            "確認できません（時点の列を日付か年にしてください）。")
     if len(np.unique(t)) < 2:
-        return None, None
+        return None, None, "実施前の時点が2つ未満のため、平行トレンドをデータで確認できません。"
     exog = sm.add_constant(pd.DataFrame({"treated": pre["treated"].to_numpy(), "t": t,
                                          "tt": pre["treated"].to_numpy() * t}))
     fit = sm.OLS(pre["y"].to_numpy(), exog).fit(cov_type="HC1")
-    return _float(fit.params["tt"]), _float(fit.pvalues["tt"])
+    return _float(fit.params["tt"]), _float(fit.pvalues["tt"]), f"1{unit}あたり"
 
 
 def _did_conclusion(r: dict[str, Any]) -> str:
