@@ -34,6 +34,7 @@ from openpyxl.styles import Alignment, Font
 
 from workbench.datasets.files import save_deterministic_xlsx, write_excel_csv
 from workbench.datasets.registry import DataFile, Dataset, register
+from workbench.io.wareki import era_of
 
 PREF_CODE = "48"  # not a real prefecture code: real ones end at 47
 PREF_NAME = "さくら県"
@@ -100,8 +101,6 @@ PROCEDURES = [  # (手続名, typical monthly count, online share in April 2024)
 REQUEST_YEARS = {"small": 1, "full": 10}
 LAST_REQUEST_FY = 2024
 
-ERAS = [("令和", date(2019, 5, 1)), ("平成", date(1989, 1, 8)), ("昭和", date(1926, 12, 25))]
-ERA_LETTER = {"令和": "R", "平成": "H", "昭和": "S"}
 
 SSDSE_ITEMS = [  # (item code, 年度, label, clean column)
     ("A1101", "2020", "総人口", "総人口"), ("A110101", "2020", "総人口（男）", "男"),
@@ -294,10 +293,8 @@ _FULLWIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．
 
 
 def _era(day: date) -> tuple[str, int]:
-    for name, start in ERAS:
-        if day >= start:
-            return name, day.year - start.year + 1
-    raise ValueError(f"{day} is before 昭和")
+    name, _, number = era_of(day)  # the package's one era table (workbench.io.wareki)
+    return name, number
 
 
 def _nen(number: int) -> str:
@@ -311,7 +308,7 @@ def _render_date(day: date, style: str) -> str:
     if style == "kanji_1":  # 令和1年: offices write 1 as well as 元
         return f"{era}{number}年{day.month}月{day.day}日"
     if style == "letter":
-        return f"{ERA_LETTER[era]}{number}.{day.month}.{day.day}"
+        return f"{era_of(day)[1]}{number}.{day.month}.{day.day}"
     if style == "western":
         return f"{day.year}/{day.month}/{day.day}"
     if style == "fullwidth":

@@ -30,9 +30,26 @@ def _is_text(value: Any) -> bool:
 
 
 def is_code_row(cells: list[Any]) -> bool:
-    """Mostly item codes: the row above SSDSE's names."""
-    filled = [v for v in cells if not _is_missing(v)]
-    return bool(filled) and sum(map(_is_code, filled)) > len(filled) / 2
+    """More item codes than words: the row above SSDSE's names (SSDSE-C-2025, City, LA03 …)."""
+    codes = sum(map(_is_code, cells))
+    return codes >= 2 and codes > sum(map(_is_text, cells))
+
+
+def _number(value: Any) -> float | None:
+    number = _parse_text(value)[0] if isinstance(value, str) else value
+    if isinstance(number, bool) or not isinstance(number, int | float) or number != number:
+        return None
+    return float(number)
+
+
+def _is_year(value: Any) -> bool:
+    number = _number(value)
+    return number is not None and number.is_integer() and 1900 <= number <= 2100
+
+
+def _is_data_number(value: Any) -> bool:
+    """A number that is data, not a year used as a column name (2019, 2020)."""
+    return _number(value) is not None and not _is_year(value)
 
 
 def find_header_row(raw: pd.DataFrame, *, max_scan: int = 20) -> int:
@@ -40,8 +57,9 @@ def find_header_row(raw: pd.DataFrame, *, max_scan: int = 20) -> int:
 
     ``raw`` is a sheet read with header=None.  Among the first ``max_scan`` rows, picks
     the first with the most non-empty cells that are mostly text and followed by a row
-    with data, so title and blank rows are skipped.  Item codes (A1101) are not text, so
-    SSDSE's code row loses to the names row below it.  If no row is mostly text (years as
+    with data and holding no numbers other than years, so title, blank and data rows
+    are skipped.  Item codes (A1101) are not text, so SSDSE's code row loses to the
+    names row below it.  If no row is mostly text (years as
     column names), the first widest row is used.
 
     >>> find_header_row(pd.DataFrame([["令和5年度 利用状況", None], [None, None],
@@ -55,9 +73,16 @@ def find_header_row(raw: pd.DataFrame, *, max_scan: int = 20) -> int:
         raise DataFileError(f"先頭{max_scan}行に値がありません"
                             "（シートやファイルの中身を確認してください）")
     best, best_count = None, 0
+    widest = max(counts)
     for i, cells in enumerate(filled[:max_scan]):
         followed_by_data = i + 1 < len(filled) and bool(filled[i + 1])
-        mostly_text = bool(cells) and sum(map(_is_text, cells)) >= len(cells) / 2
+        # Years (2019, 2020) are names in a heading, not data.
+        words = sum(_is_text(v) or _is_year(v) for v in cells)
+        mostly_text = bool(cells) and words >= len(cells) / 2
+        # A heading holds no data numbers (北 / 函館 / 25 / -25 is data) and spans at least
+        # half the table (（再掲） or a note alone on its row is not a heading).
+        if any(map(_is_data_number, cells)) or len(cells) < widest / 2 or is_code_row(cells):
+            continue
         if followed_by_data and mostly_text and len(cells) > best_count:
             best, best_count = i, len(cells)
     return counts.index(max(counts)) if best is None else best

@@ -55,7 +55,8 @@ def _retype(body: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 
 def _is_label_column(series: pd.Series) -> bool:
     values = [v for v in series if not _is_missing(v)]
-    return bool(values) and all(isinstance(v, str) for v in values)
+    return bool(values) and all(isinstance(v, str) for v in values) \
+        and not _looks_numeric(series)
 
 
 def _split_labels(body: pd.DataFrame, names: list[str], notes: list[tuple]) -> list[str]:
@@ -102,7 +103,8 @@ def _frame_below_header(raw: pd.DataFrame, header_index: int,
     names = [joined_names(grid)[j] for j in keep]
     body = body.iloc[:, keep].dropna(how="all").copy()
     body = body.set_axis(body.index + 1, axis=0)  # 1-based, as in Excel
-    names = _split_labels(body, names, notes if notes is not None else [])
+    if merged:  # only a merged heading cell can cover a label split over columns
+        names = _split_labels(body, names, notes if notes is not None else [])
     return _retype(body, _unique(names)), [i + 1 for i in rows]
 
 
@@ -125,6 +127,11 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     raw = _rows_to_frame(cells.rows, path.name)
     if header_row is None:
         index = find_header_row(raw)
+        # A heading cell merged down over several rows (都道府県 over rows 4-5) ends where
+        # its merge ends: the rows it covers are heading rows, not data.
+        for r0, _, r1, _ in cells.merged or []:
+            if r0 <= index < r1:
+                index = r1
     elif not 1 <= header_row <= len(raw):
         raise DataFileError(f"header_row={header_row} はデータの範囲外です（{path.name} は"
                             f"{len(raw)}行目までです。列名の行を1から数えて指定してください）")

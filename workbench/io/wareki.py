@@ -20,6 +20,15 @@ ERAS: tuple[tuple[str, str, date], ...] = (
     ("令和", "R", date(2019, 5, 1)),
 )
 _ERA_STARTS = {name: start for name, _, start in ERAS}
+
+
+def era_of(day: date) -> tuple[str, str, int]:
+    """(era name, letter, year number) of a date: 2019-05-01 → ("令和", "R", 1)."""
+    for name, letter, start in reversed(ERAS):
+        if day >= start:
+            return name, letter, day.year - start.year + 1
+    raise DataFileError(f"{day} は明治より前の日付です（和暦に変換できません）")
+
 _ERA_ENDS = {era: nxt - timedelta(days=1) for era, nxt in zip(
     list(_ERA_STARTS)[:-1], list(_ERA_STARTS.values())[1:], strict=True)}
 _ERA_LETTERS = {letter: name for name, letter, _ in ERAS}
