@@ -95,8 +95,11 @@ def _frame_below_header(raw: pd.DataFrame, header_index: int,
                         merged: list[tuple[int, int, int, int]] | None = None,
                         notes: list[tuple] | None = None, single_row: bool = False
                         ) -> tuple[pd.DataFrame, list[int]]:
-    rows = [header_index] if single_row else heading_rows(raw, header_index, merged)
-    grid = heading_grid(raw, rows, merged)
+    if single_row:  # exactly the cells of the row the user named, as in Excel
+        rows, grid, merged = [header_index], [list(raw.iloc[header_index])], None
+    else:
+        rows = heading_rows(raw, header_index, merged)
+        grid = heading_grid(raw, rows, merged)
     body = raw.iloc[header_index + 1:]
     keep = [j for j in range(raw.shape[1])
             if any(not _is_missing(g[j]) for g in grid) or body.iloc[:, j].notna().any()]
