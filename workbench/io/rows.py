@@ -91,8 +91,9 @@ def find_non_data_rows(raw: pd.DataFrame, cleaned: pd.DataFrame) -> list[Exclude
               and df[c].map(lambda v: isinstance(v, str)).any()]
     found: list[Excluded] = []
     under_retab = False
+    few = df.notna().sum(axis=1) <= 2  # read_table leaves blanks as None: a cheap pre-filter
     for index, row in df.iterrows():
-        if _is_footnote(row):
+        if few[index] and _is_footnote(row):
             found.append(Excluded(index, "footnote", normalize_text(_text_cells(row)[0]),
                                   "注記の行（データではありません）"))
             under_retab = False
