@@ -242,3 +242,35 @@ def test_crosstab_from_count_columns_long_and_wide():
     assert r3["n"] == 6
     with pytest.raises(TemplateInputError, match="0以上の整数"):
         analyses.crosstab(wide.assign(**{"2019": [1.5, 2, 3, 4]}), row="年齢", count="2019,2020")
+
+
+# ------------------------------------------------- regression: HC3 when variance is unequal
+
+def test_hc3_standard_errors_by_hand_when_breusch_pagan_fails():
+    rng = np.random.default_rng(7)
+    x = np.linspace(1, 50, 80)
+    y = 2 + 0.5 * x + rng.normal(0, 1, 80) * x / 5  # spread grows with x
+    r = analyses.regression(pd.DataFrame({"x": x, "y": y}), formula="y ~ x")
+    assert r["diagnostics"]["breusch_pagan_p"] < 0.05
+    X = np.column_stack([np.ones_like(x), x])
+    bread = np.linalg.inv(X.T @ X)
+    e = y - X @ (bread @ X.T @ y)
+    h = np.einsum("ij,jk,ik->i", X, bread, X)
+    meat = X.T @ (X * (e**2 / (1 - h) ** 2)[:, None])
+    se = np.sqrt(np.diag(bread @ meat @ bread))
+    got = r["robust_coefficients"]
+    assert math.isclose(got["x"]["std_error"], se[1], rel_tol=1e-9)
+    assert math.isclose(got["Intercept"]["std_error"], se[0], rel_tol=1e-9)
+    assert any("HC3" in c for c in r["caveats"])
+    # Negative control: equal spread gives no robust table.
+    calm = analyses.regression(pd.DataFrame({"x": x, "y": 2 + 0.5 * x + rng.normal(0, 1, 80)}),
+                               formula="y ~ x")
+    assert calm["diagnostics"]["breusch_pagan_p"] >= 0.05
+    assert calm["robust_coefficients"] is None
+
+
+def test_numbers_for_people_have_no_e_notation():
+    assert analyses.fmt(7033093.167) == "7,033,093"
+    assert analyses.fmt(-0.00012345) == "-0.0001234"
+    assert analyses.fmt(0.06069694418, 6) == "0.0606969"
+    assert "e" not in analyses.fmt(1.5e-9) and analyses.fmt_p(1.36e-141) == "< 0.001"

@@ -103,3 +103,7 @@ def parameters(values: dict[str, Any]) -> None:
 def table(rows: dict[str, Any], *, label: str = "項目", value: str = "値") -> None:
     display(pd.DataFrame({label: list(rows), value: list(rows.values())}).style.hide(
         axis="index"))
+
+
+def note(text: str) -> None:
+    display(Markdown(text))

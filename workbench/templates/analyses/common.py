@@ -29,12 +29,27 @@ def _float(value: Any) -> float | None:
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
-    """Format a number for Japanese prose: significant digits, thousands separators."""
+    """Format a number for people: significant digits, thousands separators, never 1e+06.
+
+    Readers of a report for decision makers do not read e-notation: 7,033,093 and
+    0.0001234 are written out.  Whole numbers of ``digits`` or more digits are rounded
+    to units (1,347,101), smaller ones keep ``digits`` significant digits.
+
+    >>> fmt(7033093.167), fmt(-0.00012345), fmt(22.16955886), fmt(None)
+    ('7,033,093', '-0.0001234', '22.17', '—')
+    """
     if value is None:
         return "—"
-    if value != 0 and (abs(value) >= 1e7 or abs(value) < 1e-3):
-        return f"{value:.{digits}g}"
-    return f"{value:,.{digits}g}" if abs(value) < 10 ** digits else f"{value:,.0f}"
+    value = float(value)
+    if not math.isfinite(value):
+        return "—"
+    if abs(value) >= 10 ** (digits - 1):
+        return f"{value:,.0f}"
+    text = np.format_float_positional(value, precision=digits, unique=False, fractional=False,
+                                      trim="-")
+    sign, digits_text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, fraction = digits_text.partition(".")
+    return f"{sign}{int(whole or 0):,}{dot}{fraction}"
 
 
 def p_text(p: float | None) -> str:

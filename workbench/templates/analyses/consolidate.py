@@ -106,9 +106,11 @@ def consolidate(df: pd.DataFrame, by: str, values: str = "", how: str = "sum",
     where = f"{len(sheets)}シート・" if len(sheets) > 1 else ""
     result["conclusion"] = (
         f"{where}{result['n']}行を「{'・'.join(keys)}」ごとに{len(table)}項目へ統合し、"
-        f"{'、'.join(f'「{c}」' for c in columns)}の{HOWS[how]}を求めました。"
+        f"{'、'.join(f'「{c}」' for c in columns[:3])}"
+        f"{f'など{len(columns)}列' if len(columns) > 3 else ''}の{HOWS[how]}を求めました。"
         + (f"全体の{HOWS[how]}は " + "、".join(f"「{c}」{fmt(result['totals'][c])}"
-                                               for c in columns[:5]) + " です。"))
+                                               for c in columns[:3])
+           + (" など（すべての列は表を参照）" if len(columns) > 3 else "") + " です。"))
     result["caveats"] = caveats
     return result
 

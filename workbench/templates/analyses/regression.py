@@ -161,28 +161,47 @@ def regression(df: pd.DataFrame, formula: str, alpha: float = 0.05) -> dict[str,
         "f_statistic": _float(fit.fvalue) if k > 1 else None,
         "f_p_value": _float(fit.f_pvalue) if k > 1 else None,
         "coefficients": coefficients, "vif": vif, "diagnostics": diagnostics,
+        "robust_coefficients": None,
     }
+    bp = diagnostics["breusch_pagan_p"]
+    if bp is not None and bp < 0.05:
+        # Unequal residual variance makes the usual SEs wrong; HC3 (MacKinnon & White) is
+        # the heteroscedasticity-robust choice that stays honest in small samples.
+        robust = model.fit(method="qr", cov_type="HC3")
+        rci = robust.conf_int(alpha)
+        result["robust_coefficients"] = {
+            _display_term(t): {"std_error": _float(robust.bse[t]),
+                               "p_value": _float(robust.pvalues[t]),
+                               "ci_low": _float(rci.loc[t, 0]), "ci_high": _float(rci.loc[t, 1])}
+            for t in names}
     result["conclusion"] = _regression_conclusion(result)
     result["caveats"] = _regression_caveats(result)
     return result
 
 
 def _regression_conclusion(r: dict[str, Any]) -> str:
-    terms = {t: c for t, c in r["coefficients"].items() if t != "Intercept"}
+    # With unequal residual variance the verdicts use the HC3 p values.
+    robust = r["robust_coefficients"] or {}
+    terms = {t: {**c, **({"p_value": robust[t]["p_value"]} if t in robust else {})}
+             for t, c in r["coefficients"].items() if t != "Intercept"}
     text = (f"「{r['dependent']}」のばらつきのうち {r['r_squared'] * 100:.1f}% を説明変数で説明"
             f"できます（決定係数 R² = {r['r_squared']:.3f}、{r['n']}行）。")
     significant = [t for t, c in terms.items() if c["p_value"] is not None
                    and c["p_value"] < r["alpha"]]
-    for t in significant[:5]:
+    for t in significant[:3]:  # the table has the rest; a conclusion names a few
         c = terms[t]
         way = "増える" if c["estimate"] > 0 else "減る"
         text += (f"他の説明変数が同じなら、「{t}」が1増えると「{r['dependent']}」は平均で "
                  f"{fmt(abs(c['estimate']))} {way}傾向があります（{p_text(c['p_value'])}）。")
     if not significant:
         text += f"有意水準 {r['alpha']:g} で統計的に有意な説明変数はありませんでした。"
+    if len(significant) > 3:
+        text += f"ほかに{len(significant) - 3}個の説明変数も有意です（係数の表を参照）。"
     others = [t for t in terms if t not in significant]
     if significant and others:
-        text += f"「{'」「'.join(others)}」は統計的に有意ではありません。"
+        named = f"「{'」「'.join(others[:3])}」"
+        named += f"など{len(others)}個" if len(others) > 3 else ""
+        text += f"{named}は統計的に有意ではありません。"
     return text + "関連は因果関係を意味しません。"
 
 
@@ -196,7 +215,8 @@ def _regression_caveats(r: dict[str, Any]) -> list[str]:
     d = r["diagnostics"]
     if d["breusch_pagan_p"] is not None and d["breusch_pagan_p"] < 0.05:
         notes.append(f"残差の分散が一定でない可能性があります（Breusch-Pagan、"
-                     f"{p_text(d['breusch_pagan_p'])}）。標準誤差・p値は割り引いて見てください。")
+                     f"{p_text(d['breusch_pagan_p'])}）。不均一分散に頑健な標準誤差（HC3）でも"
+                     "計算し、結論の有意かどうかの判断にはそちらを使いました。")
     if d["jarque_bera_p"] is not None and d["jarque_bera_p"] < 0.05:
         notes.append(f"残差が正規分布から外れている可能性があります（Jarque-Bera、"
                      f"{p_text(d['jarque_bera_p'])}）。外れ値を確認してください。")
