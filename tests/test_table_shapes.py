@@ -274,3 +274,51 @@ def test_numbers_for_people_have_no_e_notation():
     assert analyses.fmt(-0.00012345) == "-0.0001234"
     assert analyses.fmt(0.06069694418, 6) == "0.0606969"
     assert "e" not in analyses.fmt(1.5e-9) and analyses.fmt_p(1.36e-141) == "< 0.001"
+
+
+# ------------------------------------------------------------- one-way ANOVA (PlantGrowth)
+
+PLANT = {"ctrl": [4.17, 5.58, 5.18, 6.11, 4.50, 4.61, 5.17, 4.53, 5.33, 5.14],
+         "trt1": [4.81, 4.17, 4.41, 3.59, 5.87, 3.83, 6.03, 4.89, 4.32, 4.69],
+         "trt2": [6.31, 5.12, 5.54, 5.50, 5.37, 5.29, 4.92, 6.15, 5.80, 5.26]}
+
+
+def test_anova_matches_r_on_plantgrowth():
+    """R 4.x, datasets::PlantGrowth: summary(aov(weight ~ group)) F = 4.846, p = 0.01591;
+    oneway.test(weight ~ group) F = 5.181, num df = 2, denom df = 17.128, p = 0.01739;
+    kruskal.test chi-squared = 7.9882, p = 0.01842; TukeyHSD trt2-trt1 diff 0.865,
+    p adj 0.0120064; trt1-ctrl -0.371, 0.3908711; trt2-ctrl 0.494, 0.1979960."""
+    df = pd.DataFrame([(g, v) for g, vs in PLANT.items() for v in vs], columns=["群", "重さ"])
+    r = analyses.anova(df, value="重さ", group="群")
+    assert round(r["anova"]["F"], 3) == 4.846 and f"{r['anova']['p_value']:.4g}" == "0.01591"
+    welch = r["welch"]
+    assert round(welch["F"], 3) == 5.181 and round(welch["df2"], 3) == 17.128
+    assert f"{welch['p_value']:.4g}" == "0.01739"
+    assert round(r["kruskal"]["H"], 4) == 7.9882 and f"{r['kruskal']['p_value']:.4g}" == "0.01842"
+    tukey = {(p["group_1"], p["group_2"]): p for p in r["tukey"]}
+    assert round(tukey[("trt1", "trt2")]["difference"], 3) == -0.865
+    assert f"{tukey[('trt1', 'trt2')]['p_value']:.4g}" == "0.01201"
+    assert f"{tukey[('ctrl', 'trt1')]['p_value']:.4g}" == "0.3909"
+    assert f"{tukey[('ctrl', 'trt2')]['p_value']:.4g}" == "0.198"
+    # eta² by hand: between-group over total sum of squares.
+    values = [v for vs in PLANT.values() for v in vs]
+    grand = sum(values) / len(values)
+    between = sum(len(vs) * (sum(vs) / len(vs) - grand) ** 2 for vs in PLANT.values())
+    total = sum((v - grand) ** 2 for v in values)
+    assert math.isclose(r["anova"]["eta_squared"], between / total, rel_tol=1e-12)
+    assert r["significant"] and "trt1" in r["conclusion"] and "trt2" in r["conclusion"]
+
+
+def test_anova_refuses_a_group_with_one_value():
+    df = pd.DataFrame({"群": ["a", "a", "b", "b", "c"], "値": [1, 2, 3, 4, 5]})
+    with pytest.raises(TemplateInputError, match="「c」の有効なデータが2件未満"):
+        analyses.anova(df, value="値", group="群")
+
+
+def test_anova_template_runs_in_process_with_where(tmp_path):
+    rows = [("群", "重さ")] + [(g, v) for g, vs in PLANT.items() for v in vs]
+    path = write_csv(tmp_path / "plant.csv", [list(r) for r in rows])
+    _, df, notes, r = templates.analyse("anova", path, [("value", "重さ"), ("group", "群")],
+                                        where=["群!=ctrl"])
+    assert r["groups"] == ["trt1", "trt2"] and len(df) == 20
+    assert "30行→20行" in " ".join(notes["扱い"])

@@ -12,6 +12,7 @@ One module per analysis; ``common`` holds the input checks and number prose they
 
 from __future__ import annotations
 
+from workbench.templates.analyses.anova import anova
 from workbench.templates.analyses.common import (
     SECRET,
     TemplateInputError,
@@ -27,10 +28,10 @@ from workbench.templates.analyses.regression import quote_formula, regression
 from workbench.templates.analyses.trend import _time_axis, trend
 from workbench.templates.analyses.ttest import samples_for_chart, ttest
 
-__all__ = ["TemplateInputError", "ttest", "regression", "crosstab", "trend", "did",
+__all__ = ["TemplateInputError", "anova", "ttest", "regression", "crosstab", "trend", "did",
            "consolidate", "quote_formula", "suppress", "samples_for_chart", "fmt", "fmt_p",
            "p_text", "SECRET", "ANALYSES", "_binary", "_label", "_time_axis"]
 
 #: Template name → analysis function; the one registry of the package.
 ANALYSES = {"ttest": ttest, "regression": regression, "crosstab": crosstab, "trend": trend,
-            "did": did, "consolidate": consolidate}
+            "did": did, "consolidate": consolidate, "anova": anova}
