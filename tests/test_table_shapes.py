@@ -322,3 +322,23 @@ def test_anova_template_runs_in_process_with_where(tmp_path):
                                         where=["群!=ctrl"])
     assert r["groups"] == ["trt1", "trt2"] and len(df) == 20
     assert "30行→20行" in " ".join(notes["扱い"])
+
+
+# ---------------------------------------------------------------- descriptive table by group
+
+def test_describe_by_group_matches_statistics_module():
+    import statistics
+
+    df = pd.DataFrame([(g, v) for g, vs in PLANT.items() for v in vs] + [("ctrl", None)],
+                      columns=["群", "重さ"])
+    r = analyses.describe(df, values="重さ", group="群")
+    for g, vs in PLANT.items():
+        got = r["table"]["重さ"][g]
+        q1, med, q3 = statistics.quantiles(vs, n=4, method="inclusive")
+        assert got["件数"] == 10 and math.isclose(got["平均"], statistics.fmean(vs))
+        assert math.isclose(got["標準偏差"], statistics.stdev(vs))
+        assert [round(got[k], 10) for k in ("第1四分位", "中央値", "第3四分位")] == \
+            [round(q1, 10), round(med, 10), round(q3, 10)]
+        assert statistics.median(vs) == pytest.approx(got["中央値"])
+    assert r["table"]["重さ"]["ctrl"]["欠損"] == 1 and r["table"]["重さ"]["全体"]["件数"] == 30
+    assert "trt2" in r["conclusion"]
