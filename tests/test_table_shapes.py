@@ -342,3 +342,27 @@ def test_describe_by_group_matches_statistics_module():
         assert statistics.median(vs) == pytest.approx(got["中央値"])
     assert r["table"]["重さ"]["ctrl"]["欠損"] == 1 and r["table"]["重さ"]["全体"]["件数"] == 30
     assert "trt2" in r["conclusion"]
+
+
+# ------------------------------------------------------------------- correlation matrix
+
+def test_correlation_pearson_ci_and_p_by_hand():
+    x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    y = [2.1, 3.9, 6.2, 7.8, 10.1, 12.2, 13.8, 16.1]
+    z = [5.0, 3.0, 4.0, 1.0, 2.0, 6.0, 8.0, 7.0]
+    r = analyses.correlation(pd.DataFrame({"x": x, "y": y, "z": z}), values="x,y,z")
+    pair = next(p for p in r["pairs"] if (p["column_1"], p["column_2"]) == ("x", "z"))
+    n, mx, mz = 8, sum(x) / 8, sum(z) / 8
+    cov = sum((a - mx) * (b - mz) for a, b in zip(x, z, strict=True))
+    rho = cov / math.sqrt(sum((a - mx) ** 2 for a in x) * sum((b - mz) ** 2 for b in z))
+    assert math.isclose(pair["pearson_r"], rho, rel_tol=1e-12)
+    t = rho * math.sqrt(n - 2) / math.sqrt(1 - rho**2)
+    from scipy import stats as st  # the t distribution's tail only
+    assert math.isclose(pair["p_value"], 2 * st.t.sf(abs(t), n - 2), rel_tol=1e-9)
+    half = 1.959963984540054 / math.sqrt(n - 3)
+    assert math.isclose(pair["ci_low"], math.tanh(math.atanh(rho) - half), rel_tol=1e-9)
+    assert math.isclose(pair["ci_high"], math.tanh(math.atanh(rho) + half), rel_tol=1e-9)
+    assert r["matrix"]["z"]["x"] == r["matrix"]["x"]["z"] == pair["pearson_r"]
+    assert "「x」と「y」" in r["conclusion"]  # the strongest pair is named first
+    with pytest.raises(TemplateInputError, match="2つ以上"):
+        analyses.correlation(pd.DataFrame({"x": x}), values="x")
