@@ -366,3 +366,29 @@ def test_correlation_pearson_ci_and_p_by_hand():
     assert "「x」と「y」" in r["conclusion"]  # the strongest pair is named first
     with pytest.raises(TemplateInputError, match="2つ以上"):
         analyses.correlation(pd.DataFrame({"x": x}), values="x")
+
+
+# ------------------------------------------------------------------ logistic regression
+
+def test_logistic_matches_newton_raphson_by_hand():
+    rng = np.random.default_rng(3)
+    x = rng.normal(0, 1, 200)
+    p = 1 / (1 + np.exp(-(-0.5 + 1.2 * x)))
+    y = np.where(rng.uniform(size=200) < p, "あり", "なし")
+    r = analyses.logistic(pd.DataFrame({"受診": y, "年齢差": x}), formula="受診 ~ 年齢差",
+                          event="あり")
+    X = np.column_stack([np.ones(200), x])
+    t = (y == "あり").astype(float)
+    beta = np.zeros(2)
+    for _ in range(50):  # Newton-Raphson on the log-likelihood
+        mu = 1 / (1 + np.exp(-X @ beta))
+        info = X.T @ (X * (mu * (1 - mu))[:, None])
+        beta = beta + np.linalg.solve(info, X.T @ (t - mu))
+    se = np.sqrt(np.diag(np.linalg.inv(info)))
+    got = r["coefficients"]
+    assert math.isclose(got["年齢差"]["estimate"], beta[1], rel_tol=1e-6)
+    assert math.isclose(got["年齢差"]["std_error"], se[1], rel_tol=1e-6)
+    assert math.isclose(got["年齢差"]["odds_ratio"], math.exp(beta[1]), rel_tol=1e-6)
+    assert r["events"] == int(t.sum()) and r["n"] == 200
+    with pytest.raises(TemplateInputError, match="-p event"):
+        analyses.logistic(pd.DataFrame({"受診": y, "年齢差": x}), formula="受診 ~ 年齢差")
