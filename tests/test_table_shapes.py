@@ -392,3 +392,31 @@ def test_logistic_matches_newton_raphson_by_hand():
     assert r["events"] == int(t.sum()) and r["n"] == 200
     with pytest.raises(TemplateInputError, match="-p event"):
         analyses.logistic(pd.DataFrame({"受診": y, "年齢差": x}), formula="受診 ~ 年齢差")
+
+
+# ---------------------------------------------------- the new notebooks run end to end (slow)
+
+NEW_TEMPLATES = {
+    "anova": [("value", "重さ"), ("group", "群")],
+    "describe": [("values", "重さ"), ("group", "群")],
+    "correlation": [("values", "重さ,番号")],
+    "logistic": [("formula", "高い ~ 番号"), ("event", "はい")],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(NEW_TEMPLATES))
+def test_new_templates_write_reports(name, tmp_path):
+    rows = [["群", "重さ", "番号", "高い"]]
+    for i, (g, v) in enumerate((g, v) for g, vs in PLANT.items() for v in vs):
+        rows.append([g, v, i % 7, "はい" if v > 5 else "いいえ"])
+    data = write_csv(tmp_path / "plant.csv", rows)
+    out = tmp_path / name
+    result = templates.run(name, data, out, NEW_TEMPLATES[name])
+    assert result["template"] == name and (out / "report.html").is_file()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "結論" in html
+    assert '<html lang="ja">' in html
+    if name in ("anova", "correlation"):
+        assert "data:image/png" in html  # their charts
+    assert "e+" not in result["conclusion"] and "e-" not in result["conclusion"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import pickle
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -168,7 +169,8 @@ def _render_html(work: Path, title: str) -> None:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    body = body.replace('<html>', '<html lang="ja">', 1)
+    # nbconvert writes <html> or <html lang="en">: the report is Japanese.
+    body = re.sub(r"<html[^>]*>", '<html lang="ja">', body, count=1)
     (work / "report.html").write_text(body, encoding="utf-8")
 
 
