@@ -420,3 +420,15 @@ def test_new_templates_write_reports(name, tmp_path):
     if name in ("anova", "correlation"):
         assert "data:image/png" in html  # their charts
     assert "e+" not in result["conclusion"] and "e-" not in result["conclusion"]
+
+
+def test_unknown_column_message_names_the_heading_rows_and_the_fix(tmp_path):
+    # Two codes against two words: not clearly a code row, so row 1 is taken; the error
+    # must then say which row was read as the heading and how to choose another.
+    path = write_csv(tmp_path / "c.csv", [["code", "pref", "A1101", "A1102"],
+                                          ["地域", "県", "人口（人）", "世帯"],
+                                          ["R1", "北海道", "100", "50"],
+                                          ["R2", "青森県", "90", "40"]])
+    hint = "人口.*1行目として読みました.*--header-row 行番号"
+    with pytest.raises(templates.TemplateError, match=hint):
+        templates.analyse("regression", path, [("formula", "人口（人） ~ 面積")])

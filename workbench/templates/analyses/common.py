@@ -68,6 +68,16 @@ def _columns_text(df: pd.DataFrame) -> str:
     return "、".join(f"「{c}」" for c in df.columns)
 
 
+def heading_hint(df: pd.DataFrame) -> str:
+    """Which rows were read as the heading, and how to choose another (for "not found")."""
+    rows = df.attrs.get("header_rows")
+    if not isinstance(rows, list) or not rows:
+        return ""
+    where = f"{rows[0]}～{rows[-1]}行目" if len(rows) > 1 else f"{rows[0]}行目"
+    return (f"見出しはファイルの{where}として読みました。列名の行が違う場合は --header-row 行番号"
+            "（Excel で見たときの行番号）を指定してください。")
+
+
 def _require_column(df: pd.DataFrame, name: str, what: str) -> str:
     """Return the column's name as stored (read_table NFKC-normalizes headers: （ → ()."""
     if not name:
@@ -93,7 +103,7 @@ def _require_column(df: pd.DataFrame, name: str, what: str) -> str:
                 "ください")
     raise TemplateInputError(
             f"列「{name}」が見つかりません（パラメータ {what}）。列名を表の見出しと"
-            f"同じに直してください。この表の列: {_columns_text(df)}")
+            f"同じに直してください。この表の列: {_columns_text(df)}。{heading_hint(df)}")
 
 
 def _require_numeric(df: pd.DataFrame, name: str, what: str) -> pd.Series:

@@ -20,6 +20,7 @@ from workbench.templates.analyses.common import (
     _float,
     _require_numeric,
     fmt,
+    heading_hint,
     p_text,
 )
 
@@ -90,11 +91,15 @@ def _prepare_formula(df: pd.DataFrame, formula: str) -> str:
     lhs, _, rhs = quoted.partition("~")
     if not lhs.strip() or not rhs.strip():
         raise TemplateInputError(f"式「{formula}」の ~ の左（目的変数）か右（説明変数）が空です")
-    for name in _formula_names(quoted):
+    try:
+        names = _formula_names(quoted)
+    except TemplateInputError as error:  # "名前(…)": often a column the heading did not give
+        raise TemplateInputError(f"{error}。{heading_hint(df)}") from None
+    for name in names:
         if name not in df.columns and name not in _FUNCTIONS:
             raise TemplateInputError(
                 f"式の中の「{name}」という列が見つかりません（formula）。列名を表の見出しと同じに"
-                f"直してください。この表の列: {_columns_text(df)}")
+                f"直してください。この表の列: {_columns_text(df)}。{heading_hint(df)}")
     return quoted
 
 
