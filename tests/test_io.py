@@ -274,12 +274,19 @@ def test_find_header_row_empty_raises():
 
 
 def test_read_xlsx_finds_header_below_merged_title(workbook):
-    df = read_table(workbook)
+    df = read_table(workbook, sheet="R5")
     assert list(df.columns) == ["施設名", "利用者数(人)", "開設日", "備考"]
     assert df.index.tolist() == [4, 5, 6, 8]  # Excel row numbers; blank row 7 dropped
     assert df.loc[4, "利用者数(人)"] == 1200 and df.loc[5, "利用者数(人)"] == "x"  # not converted
     assert df.attrs["header_row"] == 3
-    pd.testing.assert_frame_equal(read_table(workbook, header_row=3), df)
+    pd.testing.assert_frame_equal(read_table(workbook, sheet=0, header_row=3), df)
+
+
+def test_read_xlsx_with_two_tables_and_no_sheet_lists_them_with_sizes(workbook):
+    # Using the first of two tables silently gave another table's numbers.
+    sizes = r"2枚.*「R5」（\d+行×\d+列）、「R4」（2行×2列）.*--sheet"
+    with pytest.raises(DataFileError, match=sizes):
+        read_table(workbook)
 
 
 def test_read_xlsx_sheet_by_name_and_index(workbook):
@@ -290,7 +297,7 @@ def test_read_xlsx_sheet_by_name_and_index(workbook):
 
 
 def test_read_xlsx_missing_sheet_lists_existing_ones(workbook):
-    with pytest.raises(DataFileError, match="シート「R3」が見つかりません.*「R5」、「R4」"):
+    with pytest.raises(DataFileError, match="「R3」が見つかりません.*「R5」（6行×5列）、「R4」"):
         read_table(workbook, sheet="R3")
     with pytest.raises(DataFileError, match="シート番号 5 はありません"):
         read_table(workbook, sheet=5)
@@ -298,9 +305,9 @@ def test_read_xlsx_missing_sheet_lists_existing_ones(workbook):
 
 def test_read_xlsx_header_row_out_of_range(workbook):
     with pytest.raises(DataFileError, match="header_row=40 はデータの範囲外です.*8行目まで"):
-        read_table(workbook, header_row=40)
+        read_table(workbook, sheet="R5", header_row=40)
     with pytest.raises(DataFileError, match="header_row=2 の行は空です"):
-        read_table(workbook, header_row=2)
+        read_table(workbook, sheet="R5", header_row=2)
 
 
 def test_read_cp932_csv_keeps_strings_and_codes(cp932_csv):
@@ -351,7 +358,7 @@ def test_read_table_broken_xlsx(tmp_path):
 
 
 def test_clean_table_autodetects_numbers_and_parses_dates(workbook):
-    cleaned, notes = clean_table(read_table(workbook), dates=["開設日"])
+    cleaned, notes = clean_table(read_table(workbook, sheet="R5"), dates=["開設日"])
     assert cleaned["利用者数(人)"].tolist()[0] == 1200 and cleaned.loc[6, "利用者数(人)"] == -5
     assert np.isnan(cleaned.loc[5, "利用者数(人)"])
     assert cleaned["開設日"].tolist()[:3] == [pd.Timestamp("2020-04-01"),

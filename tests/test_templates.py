@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from workbench import cli, templates
+from workbench import cli, io, templates
 from workbench.paths import REPO_ROOT
-from workbench.templates import analyses
+from workbench.templates import analyses, report
 from workbench.templates.analyses import TemplateInputError
 
 _spec = importlib.util.spec_from_file_location(
@@ -299,18 +299,45 @@ def test_crosstab_report_suppresses_small_cells(tmp_path):
     assert ">x<" in html and "Cramér" in html
 
 
-def test_examples_are_committed_and_current(tmp_path):
+EXAMPLES = {  # folder → the run make_examples.py does
+    "ttest": ("sleep.csv", [("value", "睡眠時間の増加（時間）"), ("group", "薬剤"),
+                            ("pair_by", "被験者")]),
+    "regression": ("longley.csv", [("formula", examples.LONGLEY_FORMULA)]),
+    "crosstab": ("survey.csv", [("row", "年代"), ("column", "満足度")]),
+}
+
+
+def same(a: object, b: object) -> bool:
+    """Equal, floats to 1e-9 relative (least-squares digits differ across BLAS builds)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_examples_are_committed_and_current(name, tmp_path):
+    """The committed example result.json equals a fresh analysis of the committed input.
+
+    In process (no kernel): every number and sentence the analysis returns, and the rows
+    read, must match what templates/examples/NAME/result.json shows; a change of the
+    analysis without `python templates/examples/make_examples.py` fails here.
+    """
     folder = REPO_ROOT / "templates" / "examples"
-    for name in ("ttest", "regression", "crosstab"):
-        assert (folder / name / "report.html").is_file()
-        result = json.loads((folder / name / "result.json").read_text(encoding="utf-8"))
-        assert result["template"] == name
-    assert (folder / "sleep.csv").read_bytes() == \
-        examples.write_sleep(tmp_path / "s.csv").read_bytes()
-    assert (folder / "longley.csv").read_bytes() == \
-        examples.write_longley(tmp_path / "l.csv").read_bytes()
-    assert (folder / "survey.csv").read_bytes() == \
-        examples.write_survey(tmp_path / "s2.csv").read_bytes()
+    data, params = EXAMPLES[name]
+    writer = {"sleep.csv": examples.write_sleep, "longley.csv": examples.write_longley,
+              "survey.csv": examples.write_survey}[data]
+    assert (folder / data).read_bytes() == writer(tmp_path / data).read_bytes()
+    committed = json.loads((folder / name / "result.json").read_text(encoding="utf-8"))
+    assert (folder / name / "report.html").is_file()
+    _, df, _, fresh = templates.analyse(name, folder / data, params)
+    fresh = json.loads(json.dumps(report._json_safe(fresh), ensure_ascii=False, default=str))
+    stale = [key for key in fresh if not same(committed.get(key), fresh[key])]
+    assert not stale, f"run make_examples.py: {name} differs in {stale}"
+    assert committed["data"]["rows"] == len(df)
 
 
 # ------------------------------------------------------------------ trend and DiD, no kernel
@@ -460,7 +487,8 @@ def test_wareki_columns_leave_codes_alone_and_note_bad_values():
     df = pd.DataFrame({"部屋": ["H12", "R3", "S1"],
                        "年度": ["平成30年度", "令和元年度", "平成32年度"],
                        "日": ["R6.4.1", "2024/4/3", "R6.2.30"]})
-    out, notes = templates._wareki_columns(df.copy())
+    out, notes = io.convert_date_columns(df)
+    notes = list(notes.itertuples(index=False, name=None))
     assert out["部屋"].tolist() == ["H12", "R3", "S1"]  # codes, not years
     assert out["年度"].tolist()[:2] == [2018, 2019] and pd.isna(out["年度"].iloc[2])
     assert out["日"].iloc[1] == pd.Timestamp("2024-04-03") and pd.isna(out["日"].iloc[2])

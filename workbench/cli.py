@@ -141,7 +141,7 @@ def _template_run(args: argparse.Namespace) -> int:
 
     result = templates.run(
         args.name, args.data, args.out, args.param or [], sheet=args.sheet,
-        header_row=args.header_row,
+        header_row=args.header_row, where=args.where or [], keep_totals=args.keep_totals,
     )
     print(result.get("conclusion", ""))
     out = Path(args.out)
@@ -256,6 +256,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar=("KEY", "VALUE"),
         help="パラメータ（複数可）",
+    )
+    tpl_run.add_argument(
+        "--where",
+        action="append",
+        metavar="列=値,…",
+        help="使う行の絞り込み（複数可）: 列=値1,値2 でその行だけ残す、列!=値 でその行を除く",
+    )
+    tpl_run.add_argument(
+        "--keep-totals",
+        action="store_true",
+        help="総数・合計・小計などの行を除かずに残す（既定では除いてレポートに記録）",
     )
     tpl_run.add_argument("--out", required=True, help="出力フォルダ")
     tpl_run.set_defaults(handler=_template_run)

@@ -22,16 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import numpy as np
 import pandas as pd
 
 from workbench import io
 from workbench.errors import WorkbenchError
 from workbench.paths import templates_dir
 from workbench.templates.analyses import ANALYSES, TemplateInputError
+from workbench.templates.loading import SHEET_COLUMN, apply_where, load_data, load_sheets
 
 __all__ = ["TemplateError", "TemplateInfo", "Parameter", "templates_dir", "names", "get",
-           "load_data", "run", "OUTPUTS"]
+           "load_data", "load_sheets", "apply_where", "analyse", "run", "OUTPUTS", "SHEET_COLUMN"]
 
 #: Files a finished run leaves in the output folder.
 OUTPUTS = ("report.ipynb", "report.html", "result.json")
@@ -139,114 +139,6 @@ def _parse_parameters(info: TemplateInfo, pairs: list[tuple[str, str]]) -> dict[
     return values
 
 
-# Kanji eras may stand alone (令和6年度); letter abbreviations only as full dates (R6.4.1),
-# because "H12" or "R3" alone are as likely room numbers or product codes as years.
-_ERA_TEXT = re.compile(r"^(明治|大正|昭和|平成|令和)(元|\d{1,2})"
-                       r"|^[MTSHR]\.?\d{1,2}[./-]\d{1,2}[./-]\d{1,2}$", re.IGNORECASE)
-_HAS_DAY = re.compile(r"月|\d[./-]\d+[./-]\d")
-_WESTERN_DATE = re.compile(r"^\d{4}(年\d{1,2}月\d{1,2}日|[./-]\d{1,2}[./-]\d{1,2})$")
-
-
-def _wareki_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
-    """Convert text columns of 和暦 years (→ western year) or dates (→ datetime).
-
-    A column qualifies when at least 80% of its non-empty cells are era text; values that
-    cannot be converted (平成32年度, 令和6年2月30日) become missing with a note each.
-    """
-    notes = []
-    for column in df.columns:
-        series = df[column]
-        if pd.api.types.is_numeric_dtype(series):
-            continue
-        values = [io.normalize_text(v) for v in series if isinstance(v, str) and v.strip()]
-        eras = [v for v in values if _ERA_TEXT.match(re.sub(r"\s+", "", v))]
-        western = [v for v in values if _WESTERN_DATE.match(v)]  # mixed in by hand entry
-        if not eras or len(eras) + len(western) < 0.8 * len(values):
-            continue
-        is_date = any(_HAS_DAY.search(v) for v in values)
-        convert = io.parse_wareki_date if is_date else io.wareki_to_year
-        converted = []
-        for label, value in series.items():
-            try:
-                converted.append(convert(value))
-            except io.DataFileError as error:
-                converted.append(None)
-                notes.append((column, label, value, f"変換できません→欠損値（{error}）"))
-        if is_date:
-            df[column] = pd.Series(converted, index=series.index, dtype="datetime64[ns]")
-            example = next((v.date() for v in df[column] if pd.notna(v)), "")
-        else:
-            df[column] = pd.Series([np.nan if v is None else float(v) for v in converted],
-                                   index=series.index)
-            example = next((f"{int(v)}年" for v in df[column] if pd.notna(v)), "")
-        notes.append((column, "全行", eras[0], f"和暦を西暦に変換（例: {eras[0]}→{example}）"))
-    return df, notes
-
-
-SHEET_COLUMN = "シート"
-
-
-def _sheet_names(path: Path) -> list[str]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
-
-
-def load_sheets(path: str | Path, *, sheets: list[str] | None = None,
-                header_row: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every sheet of a workbook (or the listed ones) stacked, with a シート column.
-
-    Sheets with no table (empty, or a memo without data rows) are skipped with a note;
-    a CSV is one table.  Notes name rows as ``シート!行`` like Excel does.
-    """
-    path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        df, notes = load_data(path, header_row=header_row)
-        df.insert(0, SHEET_COLUMN, path.stem)
-        return df, notes
-    names = sheets or _sheet_names(path)
-    frames, notes, used = [], [], []
-    for name in names:
-        try:
-            df, sheet_notes = load_data(path, sheet=name, header_row=header_row)
-            if df.empty:
-                raise io.DataFileError("見出しの下にデータの行がありません")
-        except io.DataFileError as error:
-            if sheets:  # asked for by name: a problem there is the user's to fix
-                raise
-            skipped = ("（シート全体）", name, "", f"読み飛ばしました（{error}）")
-            notes.append(pd.DataFrame([skipped], columns=["列", "行", "元の値", "扱い"]))
-            continue
-        used.append(name)
-        frames.append(df.reset_index(names="__row__").assign(**{SHEET_COLUMN: name}))
-        notes.append(sheet_notes.assign(行=[f"{name}!{r}" for r in sheet_notes["行"]]))
-    if not frames:
-        raise io.DataFileError(f"{path.name} のどのシートにも表が見つかりません")
-    df = pd.concat(frames, ignore_index=True)
-    df.index = [f"{s}!{r}" for s, r in zip(df[SHEET_COLUMN], df["__row__"], strict=True)]
-    df = df[[SHEET_COLUMN] + [c for c in df.columns if c not in (SHEET_COLUMN, "__row__")]]
-    df.attrs.update(source=path.name, header_row=header_row, sheets=used)
-    return df, pd.concat(notes, ignore_index=True) if notes else pd.DataFrame(
-        columns=["列", "行", "元の値", "扱い"])
-
-
-def load_data(path: str | Path, *, sheet: str | None = None,
-              header_row: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and clean a table once: numbers (全角, 桁区切り, symbols) and 和暦 columns."""
-    raw = io.read_table(path, sheet=sheet, header_row=header_row)
-    cleaned, notes = io.clean_table(raw)
-    cleaned, era_notes = _wareki_columns(cleaned)
-    if era_notes:
-        notes = pd.concat([notes, pd.DataFrame(era_notes, columns=notes.columns)],
-                          ignore_index=True)
-    cleaned.attrs.update(raw.attrs)
-    return cleaned, notes
-
-
 def _execute(info: TemplateInfo, work: Path, parameters: dict[str, Any]) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -273,7 +165,8 @@ def _render_html(work: Path, title: str) -> None:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
-    body = body.replace('<html>', '<html lang="ja">', 1)
+    # nbconvert writes <html> or <html lang="en">: the report is Japanese.
+    body = re.sub(r"<html[^>]*>", '<html lang="ja">', body, count=1)
     (work / "report.html").write_text(body, encoding="utf-8")
 
 
@@ -287,20 +180,52 @@ def _publish(work: Path, out: Path) -> None:
         shutil.move(str(work / name), str(out / name))
 
 
-def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, str]],
-        *, sheet: str | None = None, header_row: int | None = None) -> dict[str, Any]:
-    """Run template NAME on DATA; write report.ipynb/.html and result.json into OUT."""
+def reading_record(df: pd.DataFrame) -> dict[str, Any]:
+    """What the reader decided, for result.json's data block (JSON-ready)."""
+    attrs = df.attrs
+    return {"sheets": attrs.get("sheets"), "header_rows": attrs.get("header_rows"),
+            "code_row": attrs.get("code_row"), "where": attrs.get("where"),
+            "excluded_rows": [{k: (v if isinstance(v, int | str) else str(v))
+                               for k, v in e.items()} for e in attrs.get("excluded", [])]}
+
+
+def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
+            sheet: str | None = None, header_row: int | None = None,
+            where: list[str] | None = None, keep_totals: bool = False
+            ) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Read DATA and run template NAME's analysis in this process, without a kernel.
+
+    Returns (parameter values, data, notes, result).  ``run`` calls this first so bad
+    input fails in a second; tests call it to check the numbers of a whole run.
+    """
     info = get(name)
     values = _parse_parameters(info, params)
     try:
         if info.all_sheets:
             sheets = [s.strip() for s in sheet.split(",")] if sheet else None
-            df, notes = load_sheets(data, sheets=sheets, header_row=header_row)
+            df, notes = load_sheets(data, sheets=sheets, header_row=header_row,
+                                    keep_totals=keep_totals)
         else:
-            df, notes = load_data(data, sheet=sheet, header_row=header_row)
-        ANALYSES[name](df, **values)  # fail fast, without a kernel, on bad input
+            df, notes = load_data(data, sheet=sheet, header_row=header_row,
+                                  keep_totals=keep_totals)
+        if where:
+            attrs = dict(df.attrs)
+            df, where_notes = apply_where(df, where)
+            df.attrs.update(attrs, where=list(where))
+            notes = pd.concat([notes, where_notes], ignore_index=True)
+        result = ANALYSES[name](df, **values)
     except (io.DataFileError, TemplateInputError) as error:
         raise TemplateError(str(error)) from None
+    return values, df, notes, result
+
+
+def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, str]],
+        *, sheet: str | None = None, header_row: int | None = None,
+        where: list[str] | None = None, keep_totals: bool = False) -> dict[str, Any]:
+    """Run template NAME on DATA; write report.ipynb/.html and result.json into OUT."""
+    info = get(name)
+    values, df, notes, _ = analyse(name, data, params, sheet=sheet, header_row=header_row,
+                                   where=where, keep_totals=keep_totals)
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise TemplateError(f"--out {out} はファイルです。"
@@ -311,7 +236,9 @@ def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, st
         data_path = work / "data.pkl"
         with data_path.open("wb") as handle:
             pickle.dump({"data": df, "notes": notes, "source": Path(data).name,
-                         "header_row": df.attrs.get("header_row"), "sheet": sheet}, handle)
+                         "header_row": df.attrs.get("header_row"),
+                         "sheet": df.attrs.get("sheet") or sheet,
+                         "reading": reading_record(df)}, handle)
         _execute(info, work, {**values, "data_path": str(data_path),
                               "result_path": str(work / "result.json")})
         if not (work / "result.json").is_file():

@@ -53,7 +53,8 @@ def save(result: dict[str, Any], bundle: dict[str, Any], path: str,
     notes = bundle["notes"]
     result = {**result, "parameters": parameters,
               "data": {"source": bundle["source"], "sheet": bundle.get("sheet"),
-                       "header_row": bundle.get("header_row"), "rows": len(bundle["data"]),
+                       "header_row": bundle.get("header_row"), **bundle.get("reading", {}),
+                       "rows": len(bundle["data"]),
                        "notes_total": len(notes), "notes": _notes_records(notes)}}
     text = json.dumps(_json_safe(result), ensure_ascii=False, indent=2, default=str,
                       allow_nan=False)
@@ -74,15 +75,23 @@ def caveats(result: dict[str, Any]) -> None:
 
 def data_notes(bundle: dict[str, Any]) -> None:
     """Source, header row and every value that was not taken at face value."""
-    sheet = f"、シート「{bundle['sheet']}」" if bundle.get("sheet") else ""
-    display(Markdown(f"データ: `{bundle['source']}`{sheet}（見出しは{bundle.get('header_row')}"
-                     f"行目、データ {len(bundle['data'])}行）。"))
+    reading = bundle.get("reading", {})
+    sheets = reading.get("sheets")
+    sheet = (f"、シート「{'」「'.join(sheets)}」" if sheets else
+             f"、シート「{bundle['sheet']}」" if bundle.get("sheet") else "")
+    rows = reading.get("header_rows")
+    heading = (f"{rows[0]}～{rows[-1]}行目" if isinstance(rows, list) and len(rows) > 1
+               else f"{bundle.get('header_row')}行目" if bundle.get("header_row") else "シートごと")
+    excluded = reading.get("excluded_rows") or []
+    dropped = f"、集計から除いた行 {len(excluded)}行" if excluded else ""
+    display(Markdown(f"データ: `{bundle['source']}`{sheet}（見出しは{heading}、データ "
+                     f"{len(bundle['data'])}行{dropped}）。"))
     notes = bundle["notes"]
     if notes.empty:
         display(Markdown("数値・日付への変換で注意が必要な値はありませんでした。"))
         return
-    display(Markdown(f"次の{len(notes)}件の値は、そのままでは数値・日付として使えないため"
-                     "下のように扱いました（行はファイルの行番号）。"))
+    display(Markdown(f"読み込みで次の{len(notes)}件を判断・変換しました（合計行・注記の除外、"
+                     "見出しの読み方、数値・日付にできない値。行はファイルの行番号）。"))
     display(notes.rename(columns={"行": "行番号"}).style.hide(axis="index"))
 
 
@@ -94,3 +103,7 @@ def parameters(values: dict[str, Any]) -> None:
 def table(rows: dict[str, Any], *, label: str = "項目", value: str = "値") -> None:
     display(pd.DataFrame({label: list(rows), value: list(rows.values())}).style.hide(
         axis="index"))
+
+
+def note(text: str) -> None:
+    display(Markdown(text))

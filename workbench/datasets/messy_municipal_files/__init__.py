@@ -46,9 +46,7 @@ from workbench.datasets.messy_municipal_files.values import (
     clean_frames,
 )
 from workbench.datasets.registry import DataFile, Dataset, register
-
-ERAS = [("令和", date(2019, 5, 1)), ("平成", date(1989, 1, 8)), ("昭和", date(1926, 12, 25))]
-ERA_LETTER = {"令和": "R", "平成": "H", "昭和": "S"}
+from workbench.io.wareki import era_of
 
 SSDSE_ITEMS = [  # (item code, 年度, label, clean column)
     ("A1101", "2020", "総人口", "総人口"), ("A110101", "2020", "総人口（男）", "男"),
@@ -72,10 +70,8 @@ _FULLWIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．
 
 
 def _era(day: date) -> tuple[str, int]:
-    for name, start in ERAS:
-        if day >= start:
-            return name, day.year - start.year + 1
-    raise ValueError(f"{day} is before 昭和")
+    name, _, number = era_of(day)  # the package's one era table (workbench.io.wareki)
+    return name, number
 
 
 def _nen(number: int) -> str:
@@ -89,7 +85,7 @@ def _render_date(day: date, style: str) -> str:
     if style == "kanji_1":  # 令和1年: offices write 1 as well as 元
         return f"{era}{number}年{day.month}月{day.day}日"
     if style == "letter":
-        return f"{ERA_LETTER[era]}{number}.{day.month}.{day.day}"
+        return f"{era_of(day)[1]}{number}.{day.month}.{day.day}"
     if style == "western":
         return f"{day.year}/{day.month}/{day.day}"
     if style == "fullwidth":

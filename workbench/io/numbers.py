@@ -1,0 +1,108 @@
+"""Statistical-table cells to numbers: 全角, 桁区切り, △ negatives, x/-/… symbols."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from workbench.io.text import _is_missing, normalize_text
+
+# Keys are NFKC-normalized (… -> ..., － -> -, ｘ -> x); values say what 統計表 mean by them.
+_SYMBOLS = {
+    "-": "該当なし", "―": "該当なし", "—": "該当なし", "‐": "該当なし", "−": "該当なし",
+    "ー": "該当なし", "...": "不詳", "..": "不詳", "・・・": "不詳",
+    "x": "秘匿", "X": "秘匿", "*": "秘匿", "***": "秘匿",
+}
+_MARKS = {"p": "速報値", "r": "訂正値"}
+# Thousands separators must group by three so that "1,23" is not silently read as 123.
+_NUMBER_RE = re.compile(r"^(?P<sign>[△▲+\-−]?)\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)"
+                        r"(?P<frac>\.\d+)?\s*(?P<mark>[pPrR]?)$")
+_CANNOT = "数値に変換できません"
+_NOTE_COLUMNS = ["行", "元の値", "扱い"]
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(raw: str) -> tuple[float | int, str | None]:
+    """Return (number or NaN, note or None) for one cell's text."""
+    text = normalize_text(raw)
+    if not text:
+        return np.nan, "空欄→欠損値"
+    if text in _SYMBOLS:
+        return np.nan, f"{_SYMBOLS[text]}（{raw.strip()}）→欠損値"
+    match = _NUMBER_RE.match(text)
+    if match is None and text.endswith("%"):
+        return np.nan, (f"{_CANNOT}（%付きの値は自動変換しません。"
+                        "割合にするなら%を除いて100で割ってください）→欠損値")
+    if match is None:
+        return np.nan, f"{_CANNOT}→欠損値"
+    digits = match["int"].replace(",", "") + (match["frac"] or "")
+    number: float | int = float(digits) if match["frac"] else int(digits)
+    mark = match["mark"]
+    note = f"{_MARKS[mark.lower()]}の印（{mark}）を除いて数値化" if mark else None
+    return (number if match["sign"] in ("", "+") else -number), note
+
+
+def _parse_one(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str):
+        return _parse_text(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return value, None
+    return np.nan, (None if _is_missing(value) else f"{_CANNOT}→欠損値")
+
+
+def _series_to_number(series: pd.Series) -> tuple[pd.Series, list[tuple]]:
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return series, []
+    parsed = [_parse_one(v) for v in series]
+    notes = [(label, value, note) for label, value, (_, note)
+             in zip(series.index, series, parsed, strict=True) if note]
+    numbers = [n for n, _ in parsed]
+    return pd.Series(numbers, index=series.index, name=series.name, dtype="float64"), notes
+
+
+def to_number(series_or_value: Any, *, return_notes: bool = False) -> Any:
+    """Convert statistical-table text ("１，２３４", "△5", "x", "123p") to numbers.
+
+    △/▲ mean negative.  "-" "－" "―" (該当なし), "…" "..." (不詳), "x" "ｘ" "***" (秘匿) and
+    blanks become NaN; a trailing "p" (速報) / "r" (訂正) is dropped; anything else,
+    "12%" included, becomes NaN noted "数値に変換できません".  A Series gives float64 with
+    the same index (already-numeric Series come back unchanged); a scalar gives int,
+    float or NaN.  ``return_notes=True`` returns ``(result, notes)``, notes having the
+    columns 行 (index label), 元の値, 扱い.
+
+    >>> to_number("△1,234")
+    -1234
+    >>> nums, notes = to_number(pd.Series(["１２", "x"]), return_notes=True)
+    >>> nums.tolist(), notes["扱い"].tolist()
+    ([12.0, nan], ['秘匿（x）→欠損値'])
+    """
+    if isinstance(series_or_value, (list, tuple, np.ndarray, pd.Index)):
+        series_or_value = pd.Series(series_or_value)
+    if isinstance(series_or_value, pd.Series):
+        result, rows = _series_to_number(series_or_value)
+    else:
+        result, note = _parse_one(series_or_value)
+        rows = [(None, series_or_value, note)] if note else []
+    return (result, pd.DataFrame(rows, columns=_NOTE_COLUMNS)) if return_notes else result
+
+
+
+_LEADING_ZERO = re.compile(r"^[+-]?0\d")
+
+
+def _looks_numeric(series: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(series):
+        return False  # nothing to convert
+    values = [v for v in series if not _is_missing(v)]
+    # "01100" is a 団体コード, not 1100: converting would lose the leading zero.
+    if not values or any(_LEADING_ZERO.match(str(normalize_text(v))) for v in values):
+        return False
+    parsed = [_parse_one(v) for v in values]
+    numbers = sum(not _is_missing(n) for n, _ in parsed)
+    symbols = sum(_is_missing(n) and not (note or "").startswith(_CANNOT) for n, note in parsed)
+    return numbers > 0 and (numbers + symbols) >= 0.8 * len(values)
+
