@@ -4,7 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: lab lab-instructor lab-prepare test lint course datasets bench bench-bike freeze clean
+.PHONY: lab lab-instructor lab-prepare test test-fast test-course lint course datasets bench \
+  bench-bike freeze clean
 
 # (Re)install only when requirements.txt or pyproject.toml changed since the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -23,9 +24,23 @@ lab-instructor: $(STAMP)
 lab-prepare: $(STAMP)
 	$(PY) -m workbench prepare
 
+# Every tier (fast, slow, course, postgres, browser, hub) on two xdist workers; a tier whose
+# system package is missing is skipped and named in the last line of the run.
+# loadgroup keeps each notebook's nbval cells and each unit's grading on one worker.
+XDIST := -n 2 --dist loadgroup
+space := $() $()
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
+
+# The developer's loop (< 2 min): package unit tests and statistics references only.
+test-fast: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m fast
+
+# Every course notebook under nbval and every unit graded; UNITS="04_t_test …" narrows it.
+test-course: $(STAMP)
+	$(PY) -m pytest $(XDIST) -m course $(if $(UNITS),-k "$(subst $(space), or ,$(strip $(UNITS)))")
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
