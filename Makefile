@@ -26,7 +26,8 @@ lab-prepare: $(STAMP)
 
 # Every tier (fast, slow, course, postgres, browser, hub) on two xdist workers; a tier whose
 # system package is missing is skipped and named in the last line of the run.
-# loadgroup keeps each notebook's nbval cells and each unit's grading on one worker.
+# loadgroup (scheduled by conftest.py) keeps each notebook's nbval cells and each unit's
+# grading on one worker.
 XDIST := -n 2 --dist loadgroup
 space := $() $()
 test: $(STAMP)

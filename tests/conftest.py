@@ -1,14 +1,14 @@
-"""Shared fixtures and the test tiers (see tiers.py): one grading run per unit, a summary."""
+"""Shared fixtures: one grading run per unit (the tiers are in the root conftest.py)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-import tiers
 from harness import answered, make_course, nbgrader, submit
 from wrong_answers import WRONG_ANSWERS
 
@@ -24,26 +24,9 @@ NBGRADER_EVERY_SUBMISSION = "01_excel_basics"
 COURSE_LIMITS = Limits(cell_timeout=120, notebook_timeout=900, memory_mb=4096)
 
 
-# --------------------------------------------------------------------------- tiers
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist turns xdist_group marks into node ids
-def pytest_collection_modifyitems(config, items):
-    tiers.classify(items, pytest)
-
-
-_OUTCOMES = tiers.Outcomes()
-
-
-def pytest_runtest_logreport(report):
-    _OUTCOMES.add(report)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if hasattr(config, "workerinput") or config.option.collectonly:
-        return  # an xdist worker (the controller reports) or nothing ran
-    terminalreporter.write_sep("-", "テストの層")
-    terminalreporter.write_line(_OUTCOMES.summary(config.option.markexpr))
+def worker_count() -> int:
+    """Grader processes per unit: one per core, unless xdist already uses the cores."""
+    return 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
 
 
 # --------------------------------------------------------------------------- grading
@@ -108,7 +91,7 @@ def graded_unit(request, tmp_path_factory) -> GradedUnit:
         if student in by_nbgrader:
             submit(root, student, unit, name, notebook)
     nbgrader(root, "autograde", unit, "--force")
-    options = Options(workers=tiers.worker_count(), progress=False, limits=COURSE_LIMITS)
+    options = Options(workers=worker_count(), progress=False, limits=COURSE_LIMITS)
     summary = grade(unit, fast_root, options)
     assert summary.graded == len(everyone), summary.lines()
     return GradedUnit(unit, root, fast_root, sources, released, by_nbgrader)

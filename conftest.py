@@ -1,4 +1,6 @@
-"""Test tiers: which marker each test carries, how xdist groups it, and what ran.
+"""Test tiers for tests/ and courses/ (nbval): markers, xdist groups, and what ran.
+
+A root conftest, so its collection hooks see the notebooks in courses/ too.
 
 Every collected test belongs to exactly one tier. A test marked with one of the heavy
 markers belongs to the first of them in ``HEAVY``; every other test is ``fast`` (the
@@ -8,15 +10,18 @@ registered in pyproject.toml and listed in the README.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections import Counter, defaultdict
+
+import pytest
+
+from workbench import course
+
+_UNITS = frozenset(course.units())
 
 # Most specific first: a browser test is also "slow", but it is reported as browser.
 HEAVY = ("browser", "hub", "postgres", "course", "slow")
 TIERS = ("fast", "slow", "course", "postgres", "browser", "hub")
-# Scheduling rank under xdist: long groups first, so two workers finish together.
-RANK = {"course": 0, "hub": 1, "browser": 2, "slow": 3, "postgres": 3, "fast": 4}
 
 
 def tier_of(marker_names) -> str:
@@ -29,29 +34,35 @@ def _graded_unit(item) -> str | None:
     return callspec.params.get("graded_unit") if callspec else None
 
 
-def classify(items, pytest) -> None:
-    """Mark every item with its tier and an xdist group where its work must stay together.
+def _mark(item) -> None:
+    """Give ``item`` its tier marker: nbval cells and every use of ``graded_unit`` are
+    ``course``; a test without a heavier marker is ``fast``.
 
-    nbval cells of one notebook share one kernel and run in order, so a notebook is one
-    group; every test that uses one unit's ``graded_unit`` fixture is one group, so the
-    (session-scoped) grading of a unit runs once, on one worker.
+    Called as each item is collected (a root conftest sees courses/ too), so ``-m``
+    selects on these markers.
     """
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.course)
-            item.add_marker(pytest.mark.xdist_group(f"nbval:{item.path.parent.name}"))
-        unit = _graded_unit(item)
-        if unit is not None:
-            item.add_marker(pytest.mark.course)
-            item.add_marker(pytest.mark.xdist_group(f"graded:{unit}"))
-        tier = tier_of(mark.name for mark in item.iter_markers())
-        if tier == "fast":
-            item.add_marker(pytest.mark.fast)
-        elif tier in ("browser", "hub") and not item.get_closest_marker("xdist_group"):
-            # One server stack at a time: the two suites share ports and a course copy.
-            item.add_marker(pytest.mark.xdist_group(tier))
-    # Stable: keeps nbval cells and fixture-parameter order inside each tier.
-    items.sort(key=lambda item: RANK[tier_of(m.name for m in item.iter_markers())])
+    if item.path.suffix == ".ipynb" or _graded_unit(item) is not None:
+        item.add_marker(pytest.mark.course)
+    if tier_of(marker.name for marker in item.iter_markers()) == "fast":
+        item.add_marker(pytest.mark.fast)
+
+
+def _scope(nodeid: str) -> str:
+    """The xdist work unit of a test: what must run on one worker, in order.
+
+    A notebook's nbval cells share one kernel; every test of one unit's ``graded_unit``
+    (its id ends in ``[unit]``) shares that unit's session-scoped grading, which must run
+    once, not once per worker; the browser and hub suites each share one server stack.
+    Everything else is its own unit of work.
+    """
+    if ".ipynb" in nodeid or "::ipynb::" in nodeid:  # pytest 9 writes a.ipynb as a::ipynb
+        return nodeid.rpartition("::Cell ")[0]
+    path, _, rest = nodeid.partition("::")
+    if rest.endswith("]") and rest[rest.rfind("[") + 1 : -1] in _UNITS:
+        return "graded:" + rest[rest.rfind("[") + 1 : -1]
+    if path.endswith(("test_browser.py", "test_hub.py")):
+        return path
+    return nodeid
 
 
 def bubblewrap_missing() -> bool:
@@ -111,7 +122,41 @@ def _skip_reason(report) -> str:
     return ""
 
 
-def worker_count() -> int:
-    """Grader processes per test: one per core, unless xdist already uses the cores."""
-    return 1 if os.environ.get("PYTEST_XDIST_WORKER") else 2
+# --------------------------------------------------------------------------- hooks
 
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``, grouped by ``_scope``.
+
+    xdist 3.8 implements ``xdist_group`` by rewriting ``item._nodeid``, which pytest 9 no
+    longer reads, so its groups silently fall apart; a scope scheduler with our own split
+    keeps each notebook and each unit's grading on one worker.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TierScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _scope(nodeid)
+
+    return TierScheduling(config, log)
+
+
+def pytest_itemcollected(item):
+    _mark(item)
+
+
+_OUTCOMES = Outcomes()
+
+
+def pytest_runtest_logreport(report):
+    _OUTCOMES.add(report)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return  # an xdist worker (the controller reports) or nothing ran
+    terminalreporter.write_sep("-", "テストの層")
+    terminalreporter.write_line(_OUTCOMES.summary(config.option.markexpr))
