@@ -57,7 +57,7 @@ WRITTEN_ANSWER = (
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not CHROMIUM.is_file(), reason="chromium がありません（apt-get install chromium）"
+        not CHROMIUM.is_file(), reason="chromium がありません: apt-get install chromium"
     ),
 ]
 

@@ -57,7 +57,7 @@ def proxy_command() -> Path:
     if not PROXY.exists():
         npm = shutil.which("npm")
         if npm is None or shutil.which("node") is None:
-            pytest.skip("node と npm がありません（apt-get install nodejs npm）")
+            pytest.skip("node と npm がありません: apt-get install nodejs npm")
         subprocess.run(
             [npm, "ci", "--prefix", str(DEPLOY), "--no-audit", "--no-fund", "--loglevel=error"],
             check=True,
