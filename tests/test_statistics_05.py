@@ -21,7 +21,6 @@ from statsmodels.stats.outliers_influence import variance_inflation_factor
 from workbench import datasets
 from workbench.paths import REPO_ROOT
 
-LONGLEY_FORMULA = "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR"
 # NIST Statistical Reference Datasets, Longley (https://www.itl.nist.gov/div898/strd/lls/data/Longley.shtml)
 NIST_LONGLEY_PARAMS = {
     "Intercept": -3482258.63459582,
