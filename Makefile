@@ -4,8 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: lab lab-instructor lab-prepare test test-fast test-course lint course datasets bench \
-  bench-bike freeze clean
+.PHONY: lab lab-instructor lab-prepare test test-fast test-slow test-course test-postgres \
+  test-browser test-hub lint course datasets bench bench-bike freeze clean
 
 # (Re)install only when requirements.txt or pyproject.toml changed since the last install.
 $(STAMP): requirements.txt pyproject.toml
@@ -38,6 +38,14 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -m fast
+
+# Integration tests (kernels, nbgrader, papermill, JupyterLab). Some of them also carry a
+# heavier marker (course, postgres) and belong to that tier instead.
+test-slow: $(STAMP)
+	$(PY) -m pytest $(XDIST) -m "slow and not course and not postgres"
+
+test-postgres test-browser test-hub: test-%: $(STAMP)
+	$(PY) -m pytest -m $*
 
 # Every course notebook under nbval and every unit graded; UNITS="04_t_test …" narrows it.
 test-course: $(STAMP)
