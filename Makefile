@@ -4,7 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.requirements-installed
 
-.PHONY: lab lab-instructor lab-prepare test lint course datasets bench bench-bike freeze clean
+.PHONY: lab lab-instructor lab-prepare test test-fast test-slow test-course test-postgres \
+  test-browser test-hub lint course datasets bench bench-bike freeze clean
 
 # (Re)install only when requirements.txt or the packaging (pyproject.toml, setup.py) changed.
 $(STAMP): requirements.txt pyproject.toml setup.py
@@ -23,9 +24,32 @@ lab-instructor: $(STAMP)
 lab-prepare: $(STAMP)
 	$(PY) -m workbench prepare
 
+# Every tier (fast, slow, course, postgres, browser, hub) on two xdist workers; a tier whose
+# system package is missing is skipped and named in the last line of the run.
+# loadgroup (scheduled by conftest.py) keeps each notebook's nbval cells and each unit's
+# grading on one worker.
+XDIST := -n 2 --dist loadgroup
+space := $() $()
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
+
+# The developer's loop (< 2 min): package unit tests and statistics references only.
+test-fast: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -m fast
+
+# Integration tests (kernels, nbgrader, papermill, JupyterLab). Some of them also carry a
+# heavier marker (course, postgres) and belong to that tier instead.
+test-slow: $(STAMP)
+	$(PY) -m pytest $(XDIST) -m "slow and not course and not postgres"
+
+test-postgres test-browser test-hub: test-%: $(STAMP)
+	$(PY) -m pytest -m $*
+
+# Every course notebook under nbval and every unit graded; UNITS="04_t_test …" narrows it.
+test-course: $(STAMP)
+	$(PY) -m pytest $(XDIST) -m course $(if $(UNITS),-k "$(subst $(space), or ,$(strip $(UNITS)))")
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

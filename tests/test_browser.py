@@ -31,8 +31,6 @@ from playwright.sync_api import Page, expect, sync_playwright
 from workbench import course, lab, progress
 from workbench.paths import REPO_ROOT
 
-pytestmark = pytest.mark.slow
-
 UNIT = "01_excel_basics"
 NOTEBOOK = f"{UNIT}.ipynb"
 CHROMIUM = Path(os.environ.get("WORKBENCH_CHROMIUM", "/usr/bin/chromium"))
@@ -55,8 +53,13 @@ WRITTEN_ANSWER = (
     "一部の月は集計中で空欄のため、合計は実際より少なく見えている点に注意が必要です。"
 )
 
-if not CHROMIUM.is_file():
-    pytest.skip("chromium is missing: apt-get install chromium", allow_module_level=True)
+# Skipped per test, not per module, so the run's tier summary can name the reason.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(), reason="chromium がありません: apt-get install chromium"
+    ),
+]
 
 
 # --- the course, the servers, the browser -----------------------------------------------

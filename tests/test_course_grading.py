@@ -1,4 +1,9 @@
-"""Every unit releases cleanly and every autograded question discriminates, in real nbgrader."""
+"""Every unit releases cleanly and every autograded question discriminates.
+
+Real ``nbgrader autograde`` scores the solution and the blank; the wrong answers are
+graded by ``workbench grade`` (what instructors run on thousands of submissions), and
+each unit checks that both graders agree cell for cell on the submissions nbgrader graded.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,7 @@ from conftest import wrong_student
 from harness import HIDDEN_BEGIN, cell_output_text, cells_by_id, scores, solution_cells
 from wrong_answers import WRONG_ANSWERS
 
-from workbench import course
-
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.course
 
 
 def _graded_tests(graded_unit) -> dict[str, float]:
@@ -92,7 +95,7 @@ def test_every_wrong_answer_loses_points_with_its_hint(graded_unit, subtests):
 
 def _check_wrong_answer(graded_unit, index, wrong):
     student = wrong_student(index)
-    score, max_score = scores(graded_unit.root, graded_unit.unit, student)[wrong.test]
+    score, max_score = scores(graded_unit.fast_root, graded_unit.unit, student)[wrong.test]
     assert score < max_score, f"wrong answer for {wrong.cell} still earned full points"
     for name in graded_unit.sources:
         cells = cells_by_id(graded_unit.autograded(student, name))
@@ -103,6 +106,10 @@ def _check_wrong_answer(graded_unit, index, wrong):
     pytest.fail(f"test cell {wrong.test} not found")
 
 
-def test_units_are_listed_in_course_order():
-    units = course.units()
-    assert units == sorted(units) and "01_excel_basics" in units
+def test_fast_grader_equals_nbgrader_cell_by_cell(graded_unit):
+    # The solution, the blank and one wrong answer: every kind of outcome, on every unit.
+    assert len(graded_unit.nbgrader_students) >= 3
+    for student in graded_unit.nbgrader_students:
+        ours = scores(graded_unit.fast_root, graded_unit.unit, student)
+        theirs = scores(graded_unit.root, graded_unit.unit, student)
+        assert ours == theirs, f"{student}: workbench {ours} != nbgrader {theirs}"

@@ -410,6 +410,7 @@ def test_constant_item_has_no_discrimination():
 
 
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader
+@pytest.mark.slow  # nbgrader builds the small course
 def test_feedback_without_autograded_notebook(small_course):
     summary = feedback.generate("a1", ["s1"], small_course)
     page = summary.written[0].path.read_text(encoding="utf-8")
@@ -419,6 +420,7 @@ def test_feedback_without_autograded_notebook(small_course):
 
 
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader
+@pytest.mark.slow  # nbgrader builds the small course
 def test_report_on_small_gradebook(small_course, tmp_path):
     from openpyxl import load_workbook
 

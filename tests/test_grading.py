@@ -276,6 +276,7 @@ def test_dask_cluster_grades_like_local_processes(tmp_path, released):
     assert sum(s for s, _ in scores(root, UNIT, "blank").values()) == 0
 
 
+@pytest.mark.postgres
 def test_postgresql_gradebook(tmp_path, released, monkeypatch):
     url = os.environ.get("WORKBENCH_TEST_POSTGRES_URL")
     if not url:

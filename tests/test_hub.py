@@ -31,7 +31,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from workbench import course, datasets
 from workbench.paths import REPO_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.hub
 
 DEPLOY = REPO_ROOT / "deploy"
 PROXY = DEPLOY / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -57,7 +57,7 @@ def proxy_command() -> Path:
     if not PROXY.exists():
         npm = shutil.which("npm")
         if npm is None or shutil.which("node") is None:
-            pytest.skip("node/npm missing: apt-get install nodejs npm")
+            pytest.skip("node と npm がありません: apt-get install nodejs npm")
         subprocess.run(
             [npm, "ci", "--prefix", str(DEPLOY), "--no-audit", "--no-fund", "--loglevel=error"],
             check=True,

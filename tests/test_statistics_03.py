@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import math
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from workbench import datasets
+from workbench.paths import REPO_ROOT
 
 # Microsoft's documented example for STDEV.S / STDEV.P (tensile strength of 10 tools).
 EXCEL_SAMPLE = [1345, 1301, 1368, 1322, 1310, 1370, 1318, 1350, 1303, 1299]
@@ -79,21 +81,42 @@ def test_mean_and_median_match_hand_computation_and_skew(overtime, hours):
     assert math.isnan(np.median(overtime["残業時間"]))  # the np.median trap the unit warns about
 
 
-def test_ddof_matches_excel_documentation():
+@pytest.fixture(scope="module")
+def unit03_text() -> str:
+    """The markdown of the committed unit 03 notebook: what learners read."""
+    notebook = nbformat.read(
+        REPO_ROOT / "courses" / "03_statistics_visualization" / "03_statistics_visualization.ipynb",
+        as_version=4,
+    )
+    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
+def test_ddof_table_in_the_notebook_matches_excel_documentation(unit03_text):
+    # The unit's table maps Excel's functions to pandas and numpy; with the pinned
+    # libraries, each mapping must reproduce Microsoft's documented example.
+    population = (
+        "`VAR.P` / `STDEV.P` | `s.var(ddof=0)` / `s.std(ddof=0)` | `np.var(x)` / `np.std(x)`"
+    )
+    assert population in unit03_text
+    assert "`VAR.S` / `STDEV.S` | `s.var()` / `s.std()`" in unit03_text
     s = pd.Series(EXCEL_SAMPLE, dtype=float)
     assert s.std() == pytest.approx(EXCEL_STDEV_S, abs=1e-8)  # STDEV.S
     assert s.std(ddof=0) == pytest.approx(EXCEL_STDEV_P, abs=1e-8)  # STDEV.P
-    assert np.std(s) == pytest.approx(EXCEL_STDEV_P, abs=1e-8)  # numpy's default is ddof=0
-    assert np.std(s.to_numpy(), ddof=1) == pytest.approx(EXCEL_STDEV_S, abs=1e-8)
+    assert np.std(s.to_numpy()) == pytest.approx(EXCEL_STDEV_P, abs=1e-8)  # numpy's default
 
 
-def test_teaching_example_by_hand():
-    # 3, 5, 6, 8, 58 minutes: the worked numbers in sections 1, 2 and 4.
-    x = pd.Series([3, 5, 6, 8, 58], dtype=float)
-    assert (x.mean(), x.median()) == (16, 6)
-    assert x.var(ddof=0) == pytest.approx(443.6) and x.var() == pytest.approx(554.5)
-    assert round(x.std(ddof=0), 2) == 21.06 and round(x.std(), 2) == 23.55
-    assert (x.quantile(0.25), x.quantile(0.75)) == (5, 8)
+def test_worked_example_in_the_notebook_is_right(unit03_text):
+    # 3, 5, 6, 8, 58 minutes: the numbers the text of sections 1 and 2 works by hand.
+    assert "3, 5, 6, 8, **58** 分" in unit03_text
+    x = [3, 5, 6, 8, 58]
+    mean = sum(x) / len(x)
+    squares = sum((v - mean) ** 2 for v in x)
+    assert f"(3 + 5 + 6 + 8 + 58) ÷ 5 = {sum(x)} ÷ 5 | **{mean:g}分**" in unit03_text
+    assert f"並べて3番目 | **{sorted(x)[2]}分**" in unit03_text
+    for divisor in (5, 4):
+        variance = squares / divisor
+        shown = f"{squares:,.0f} ÷ {divisor} = {variance:g} | {math.sqrt(variance):.2f}"
+        assert shown in unit03_text, shown
 
 
 def test_finance_section_variance_by_hand(overtime):

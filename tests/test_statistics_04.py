@@ -1,31 +1,36 @@
 """Independent checks of the statistics unit 04 (t検定) teaches.
 
-Every scipy / statsmodels result the unit uses is checked twice: against values published
-for Student's (1908) sleep data, which R prints for ``t.test``, ``shapiro.test``,
-``wilcox.test`` and ``power.t.test``, and against hand-written formulas (means and
-variances, the Welch–Satterthwaite degrees of freedom, t quantiles, Royston's Shapiro–Wilk
-approximation, signed ranks, Holm's step-down rule, the noncentral t power function) on
-the course data. The claims the notebook and the data cards make about
+Published values for Student's (1908) sleep data, as R prints them for ``t.test``,
+``shapiro.test`` and ``power.t.test``, are compared with what the committed notebook
+prints (nbval proves a fresh run prints the same) and with the hidden tests' own
+computations (power, Holm), run here on right answers and, as negative controls, on
+wrong ones. The claims the notebook and the data cards make about
 ``counter_service_time`` and ``genai_work_time`` (Student and Welch disagree, the mean
 saving is 127 minutes, Holm differs from both no correction and Bonferroni …) are checked
-too, so a change to a generator that would make the text wrong fails here.
-"""
+against hand-written formulas, so a change to a generator that would make the text wrong
+fails here."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import itertools
 import math
+import re
 from statistics import NormalDist
 
+import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from scipy import stats
-from scipy.optimize import brentq
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import TTestIndPower
 
-from workbench import datasets
+from workbench import checks, datasets
+from workbench.paths import REPO_ROOT
 
 NORMAL = NormalDist()
 TIGHT = 1e-9
@@ -182,6 +187,11 @@ def _smallest_n(d: float, sides: int = 2) -> int:
 
 
 @pytest.fixture(scope="module")
+def unit04():
+    return nbformat.read(REPO_ROOT / "courses" / "04_t_test" / "04_t_test.ipynb", as_version=4)
+
+
+@pytest.fixture(scope="module")
 def counter_times() -> dict[tuple[str, str], list[float]]:
     with open(datasets.path("counter_service_time"), encoding="cp932", newline="") as file:
         rows = list(csv.DictReader(file))
@@ -213,114 +223,108 @@ def test_sleep_dataset_is_r_sleep():
     assert differences == DIFFERENCES
 
 
-def test_paired_t_matches_r_and_hand():
+def _notebook_text(notebook) -> str:
+    """Everything the committed notebook printed (nbval proves a fresh run prints it too)."""
+    return "".join(
+        output.text
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream"
+    )
+
+
+def _shown(text: str, pattern: str) -> list[str]:
+    match = re.search(pattern, text)
+    assert match, f"the notebook no longer prints {pattern!r}"
+    return list(match.groups())
+
+
+def test_notebook_sleep_results_match_r(unit04):
+    text = _notebook_text(unit04)
     # R: t.test(extra ~ group, data = sleep, paired = TRUE)
     #    t = -4.0621, df = 9, p-value = 0.002833, CI -2.4598858 -0.7001142 (group 1 - 2).
-    result = stats.ttest_rel(DRUG2, DRUG1)
-    _printed(result.statistic, "4.0621")
-    assert result.df == 9
-    _printed(result.pvalue, "0.002833")
-    ci = result.confidence_interval(0.95)
-    _printed(ci.low, "0.7001142")
-    _printed(ci.high, "2.4598858")
-    hand = _one_sample(DIFFERENCES, 0.0)
-    _close(result.statistic, hand["t"])
-    _close(result.pvalue, hand["p"], 1e-7)
-    _close(ci.low, hand["ci"][0])
-    _close(ci.high, hand["ci"][1])
-    one_sample = stats.ttest_1samp(DIFFERENCES, 0.0)
-    _close(one_sample.statistic, result.statistic)
-
-
-def test_welch_t_matches_r_and_hand():
-    # R: t.test(extra ~ group, data = sleep)
-    #    t = -1.8608, df = 17.776, p-value = 0.07939, CI -3.3654832 0.2054832.
-    result = stats.ttest_ind(DRUG1, DRUG2, equal_var=False)
-    _printed(result.statistic, "-1.8608")
-    _printed(result.df, "17.776")
-    _printed(result.pvalue, "0.07939")
-    ci = result.confidence_interval(0.95)
-    _printed(ci.low, "-3.3654832")
-    _printed(ci.high, "0.2054832")
-    hand = _welch(DRUG1, DRUG2)
-    _close(result.statistic, hand["t"])
-    _close(result.df, hand["df"])
-    _close(result.pvalue, hand["p"], 1e-7)
-    _close(ci.low, hand["ci"][0])
-    _close(ci.high, hand["ci"][1])
-
-
-def test_student_t_matches_r_and_hand():
-    # R: t.test(extra ~ group, data = sleep, var.equal = TRUE)
-    #    t = -1.8608, df = 18, p-value = 0.07919, CI -3.363874 0.203874.
-    result = stats.ttest_ind(DRUG1, DRUG2)
-    _printed(result.statistic, "-1.8608")
-    assert result.df == 18
-    _printed(result.pvalue, "0.07919")
-    ci = result.confidence_interval(0.95)
-    _printed(ci.low, "-3.363874")
-    _printed(ci.high, "0.203874")
-    hand = _student(DRUG1, DRUG2)
-    _close(result.statistic, hand["t"])
-    _close(result.pvalue, hand["p"], 1e-7)
-
-
-def test_shapiro_matches_r_and_royston_by_hand():
+    t, df, p = _shown(text, r"対応のある t 検定: t = ([-\d.]+), 自由度 = (\d+), p = ([\d.]+)")
+    _printed(4.0621, t)
+    assert df == "9"
+    _printed(0.002833, p)
+    low, high = _shown(text, r"差の95%信頼区間: \[([-\d.]+), ([-\d.]+)\]時間")
+    _printed(0.7001142, low)
+    _printed(2.4598858, high)
+    # R: t.test(extra ~ group, data = sleep): t = -1.8608, df = 17.776, p-value = 0.07939.
+    t, p = _shown(text, r"独立な2群として Welch: t = ([-\d.]+), p = ([\d.]+)")
+    _printed(1.8608, t)
+    _printed(0.07939, p)
     # R: shapiro.test(sleep differences): W = 0.82987, p-value = 0.03334.
-    result = stats.shapiro(DIFFERENCES)
-    _printed(result.statistic, "0.82987")
-    _printed(result.pvalue, "0.03334")
-    w, p = _shapiro(DIFFERENCES)
-    _close(result.statistic, w, 1e-8)
-    _close(result.pvalue, p, 1e-6)
+    w, p = _shown(text, r"睡眠データの差 Shapiro–Wilk: W = ([\d.]+), p = ([\d.]+)")
+    _printed(0.82987, w)
+    _printed(0.03334, p)
+    # R: power.t.test(delta = 0.5, sd = 1, power = 0.8): n = 63.76576 per group.
+    (n,) = _shown(text, r"1群あたり ([\d.]+)件 → 切り上げて")
+    _printed(63.76576, n)
 
 
-def test_wilcoxon_matches_r_and_hand():
-    # R: wilcox.test(extra ~ group, data = sleep, paired = TRUE): V = 0, p-value = 0.009091
-    # (normal approximation with continuity correction; the zero difference is dropped).
-    result = stats.wilcoxon(DIFFERENCES, method="asymptotic", correction=True)
-    _printed(result.pvalue, "0.009091")
-    v, p = _signed_rank([-d for d in DIFFERENCES], correction=True)
-    assert v == 0
-    _close(result.pvalue, p, 1e-9)
+def test_notebook_wilcoxon_on_sleep_is_the_exact_permutation_p(unit04):
+    # R's wilcox.test(..., paired = TRUE) cannot be exact with ties and prints the normal
+    # approximation, p = 0.009091; scipy (and so the notebook) gives the exact p. V = 0:
+    # of the 2^9 sign patterns of the nine non-zero differences, only "all positive" and
+    # "all negative" are as extreme.
+    nonzero = [d for d in DIFFERENCES if d != 0]
+    ranks = sorted(abs(d) for d in nonzero)
+    rank = {value: (ranks.index(value) + 1 + len(ranks) - ranks[::-1].index(value)) / 2
+            for value in ranks}
+    observed = min(sum(rank[abs(d)] for d in nonzero if d > 0),
+                   sum(rank[abs(d)] for d in nonzero if d < 0))
+    total, extreme = sum(rank[abs(d)] for d in nonzero), 0
+    for signs in itertools.product((1, -1), repeat=len(nonzero)):
+        plus = sum(rank[abs(d)] for d, sign in zip(nonzero, signs, strict=True) if sign > 0)
+        extreme += min(plus, total - plus) <= observed
+    exact = extreme / 2 ** len(nonzero)
+    (p,) = _shown(_notebook_text(unit04), r"睡眠データ Wilcoxon 符号付き順位: p = ([\d.]+)")
+    _printed(exact, p)
+    assert abs(float(p) - 0.009091) > 0.005  # not R's approximation: the text says exact
 
 
-def test_power_matches_r_and_noncentral_t():
-    # R: power.t.test(delta = 0.5, sd = 1, power = 0.8): n = 63.76576 per group
-    #    power.t.test(n = 100, delta = 2, sd = 5): power = 0.8036466
-    # R's default (strict = FALSE) ignores the far tail; statsmodels includes it, which
-    # moves the results in the 6th digit only.
-    analysis = TTestIndPower()
-    n = analysis.solve_power(effect_size=0.5, alpha=0.05, power=0.8)
-    _printed(n, "63.77")
-    r_n = brentq(lambda x: _power(x, 0.5, both_tails=False) - 0.8, 10, 200)
-    _printed(r_n, "63.76576")
-    _close(_power(n, 0.5), 0.8, 1e-8)
-    assert math.ceil(n) == 64 == _smallest_n(0.5)
-    power = analysis.power(effect_size=0.4, nobs1=100, alpha=0.05)
-    _printed(power, "0.8036")
-    _printed(_power(100, 0.4, both_tails=False), "0.8036466")
-    _close(power, _power(100, 0.4), 1e-8)
+def _run_test_cell(notebook, grade_id: str, **answers) -> dict:
+    """Run the notebook's test cell (visible and hidden parts) on the given answers."""
+    cell = next(
+        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+    namespace = {"__name__": "__main__", "math": math, "np": np, "pd": pd, "stats": stats,
+                 "multipletests": multipletests, "TTestIndPower": TTestIndPower,
+                 "checks": checks, "datasets": datasets, **answers}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(cell.source, grade_id, "exec"), namespace)  # noqa: S102
+    return namespace
 
 
-def test_holm_and_bonferroni_match_hand():
-    p_values = [0.01, 0.02, 0.03, 0.04, 0.05, 0.003, 0.2]
-    reject, adjusted, _, _ = multipletests(p_values, alpha=0.05, method="holm")
-    assert list(reject) == _holm(p_values)
-    order = sorted(range(len(p_values)), key=p_values.__getitem__)
-    running = 0.0
-    for k, index in enumerate(order):  # Holm-adjusted p: running max of (m - k) * p
-        running = max(running, min(1.0, (len(p_values) - k) * p_values[index]))
-        _close(adjusted[index], running)
-    bonferroni = multipletests(p_values, alpha=0.05, method="bonferroni")[0]
-    assert list(bonferroni) == [p * len(p_values) <= 0.05 for p in p_values]
+def test_power_hidden_test_agrees_with_r(unit04):
+    # R: power.t.test(delta = 2, sd = 5, power = 0.8): n = 99.08 per group, so 100;
+    #    power.t.test(n = 100, delta = 2, sd = 5): power = 0.8036466;
+    #    power.t.test(delta = 0.5, sd = 1, power = 0.8): n = 63.76576.
+    # R's default (strict = FALSE) ignores the far tail, which the hidden test includes:
+    # the difference is in the 6th digit.
+    hidden = _run_test_cell(unit04, "ex11_test", n_needed=100)
+    _printed(hidden["_power"](100, 0.4, 2), "0.8036")
+    assert hidden["_smallest_n"](0.5, 2) == math.ceil(63.76576)
+    for wrong in (99, 101, math.ceil(63.76576)):  # negative control: the test bites
+        with pytest.raises(checks.CheckFailed):
+            _run_test_cell(unit04, "ex11_test", n_needed=wrong)
 
 
-def test_family_wise_error_of_twenty_tests():
-    none = 1.0
-    for _ in range(20):
-        none *= 0.95
-    _close(1 - none, 0.6415140775, 1e-9)
+def test_holm_hidden_test_agrees_with_statsmodels(unit04, genai_pairs):
+    # The department p-values the notebook computes (its cell before 演習10).
+    complete = datasets.load("genai_work_time").dropna(subset=["導入前_分", "導入後_分"])
+    dept_p = complete.groupby("部署", sort=False).apply(
+        lambda g: stats.ttest_rel(g["導入前_分"], g["導入後_分"]).pvalue
+    )
+    for method, should_pass in (("holm", True), ("bonferroni", False)):
+        reject = multipletests(dept_p, alpha=0.05, method=method)[0]
+        answers = {"dept_p": dept_p, "reject_holm": reject, "n_holm": int(reject.sum())}
+        if should_pass:
+            _run_test_cell(unit04, "ex10_test", **answers)
+        else:  # negative control: Bonferroni's answer must not pass as Holm's
+            with pytest.raises(checks.CheckFailed):
+                _run_test_cell(unit04, "ex10_test", **answers)
 
 
 # ------------------------------------------------ the course data, scipy vs hand
