@@ -34,5 +34,14 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "ここに回答を書いてください。"
 
+# Rubrics for written answers sit in the locked question cell, between
+# <!-- BEGIN MARK SCHEME --> and <!-- END MARK SCHEME -->. generate_assignment saves the
+# full cell in the gradebook and strips the region from release/; autograde puts the locked
+# cell back (OverwriteCells), so formgrader shows the rubric to the grader and learners never
+# get it. nbgrader only allows mark schemes in "task" cells by default; our written answers
+# are manually graded answer cells (their points live there), so the question cell carries
+# the rubric instead. It has a grade_id and is locked, which is what the restore needs.
+c.ClearMarkScheme.enforce_metadata = False
+
 # Each cell may run at most this long at autograde (nbgrader's default is 30 s).
 c.ExecutePreprocessor.timeout = 60

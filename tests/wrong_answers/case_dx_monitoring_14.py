@@ -131,6 +131,18 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="行を消すのではなく",
     ),
+    # --- 演習6: only the small-department rule; a department of 12 at 100 % is published.
+    WrongAnswer(
+        cell="ex6",
+        test="ex6_test",
+        code=(
+            'shown = dept_month.assign(アクティブ率=dept_month["アクティブ率"]'
+            '.where(dept_month["職員数"] >= 5))\n'
+            'published = shown.pivot(index="部局", columns="month", values="アクティブ率")'
+            ".reindex(DEPT_ORDER)"
+        ),
+        hint="全員がアクティブ（100%）",
+    ),
     # --- 演習7: the biggest increase, not the biggest move.
     WrongAnswer(
         cell="ex7",

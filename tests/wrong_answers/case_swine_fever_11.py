@@ -37,6 +37,26 @@ EX8_HEAD = (
     'lead["初回警報日"] = first_alert.reindex(lead.index)\n'
 )
 
+EX9_COUNTS = (
+    "hit = int((test_alert & test_event).to_numpy().sum())\n"
+    "false_alarm = int((test_alert & ~test_event).to_numpy().sum())\n"
+    "miss = int((~test_alert & test_event).to_numpy().sum())\n"
+    "quiet = int((~test_alert & ~test_event).to_numpy().sum())\n"
+)
+EX9_FARMS = (
+    "false_farm_notices = int(\n"
+    "    (test_alert & ~test_event).mul(farms, axis=1).to_numpy().sum())\n"
+)
+
+
+def ex9_verify(false_alarm_ratio: str) -> str:
+    return (
+        'verify = pd.Series({"的中": hit, "空振り": false_alarm, "見逃し": miss,\n'
+        '                    "正しく出さず": quiet, "捕捉率": hit / (hit + miss),\n'
+        '                    "空振り率": ' + false_alarm_ratio + "})\n"
+    )
+
+
 WRONG_ANSWERS: list[WrongAnswer] = [
     # --- 演習1: cleaning the outbreak table
     WrongAnswer(
@@ -246,5 +266,40 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             + 'n_warned = int(lead["初回警報日"].notna().sum())\n'
         ),
         hint="先行日数が正（> 0）の市町村の数",
+    ),
+    # --- 演習9: the alert rule judged on held-out months, false alarms included
+    WrongAnswer(
+        cell="ex9",
+        test="ex9_test",
+        # The rule judged without false alarms: only municipalities that had a farm outbreak.
+        code=(
+            'towns = sorted(set(sakura_all["市町村"]))\n'
+            'test_alert = issued.loc["2020-01-01":"2020-12-01", towns]\n'
+            'test_event = event.loc["2020-01-01":"2020-12-01", towns]\n'
+            + EX9_COUNTS + ex9_verify("false_alarm / (hit + false_alarm)") + EX9_FARMS
+        ),
+        hint="空振りを数えていません",
+    ),
+    WrongAnswer(
+        cell="ex9",
+        test="ex9_test",
+        # Judged on the same months the threshold was chosen on (the whole period).
+        code=(
+            "test_alert = issued\n"
+            "test_event = event\n"
+            + EX9_COUNTS + ex9_verify("false_alarm / (hit + false_alarm)") + EX9_FARMS
+        ),
+        hint="選定期間も含めた全期間で数えています",
+    ),
+    WrongAnswer(
+        cell="ex9",
+        test="ex9_test",
+        # False-alarm rate (over quiet cells) reported as the share of alerts that were wrong.
+        code=(
+            'test_alert = issued.loc["2020-01-01":"2020-12-01"]\n'
+            'test_event = event.loc["2020-01-01":"2020-12-01"]\n'
+            + EX9_COUNTS + ex9_verify("false_alarm / (false_alarm + quiet)") + EX9_FARMS
+        ),
+        hint="それは誤警報率",
     ),
 ]

@@ -48,7 +48,7 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
 DATASET = register(
     Dataset(
         name="dx_indicators",
-        title="県庁DXの公表指標（実データ）",
+        title="県庁DXの公表指標（実データ・転記値、出典資料は未確認）",
         synthetic=False,
         files=(DataFile("dx_indicators.csv", {"encoding": "utf-8", "keep_default_na": False}),),
         generate=generate,
