@@ -8,9 +8,10 @@ each unit checks that both graders agree cell for cell on the submissions nbgrad
 from __future__ import annotations
 
 import pytest
-from conftest import wrong_student
 from harness import HIDDEN_BEGIN, cell_output_text, cells_by_id, scores, solution_cells
 from wrong_answers import WRONG_ANSWERS
+
+from conftest import wrong_student
 
 pytestmark = pytest.mark.course
 
