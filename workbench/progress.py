@@ -10,7 +10,6 @@ same page works on one PC and on JupyterHub.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC
@@ -65,16 +64,9 @@ def nbgrader_config(cwd: Path | None = None):
 
     This is the order nbgrader's Assignment List uses, so the page and the list agree.
     """
-    from jupyter_core.paths import jupyter_config_path
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
+    from workbench import nbgrader_config as loader
 
-    config = Config()
-    folders = [*reversed(jupyter_config_path()), str(cwd or Path.cwd())]
-    for folder in folders:
-        if os.path.isfile(os.path.join(folder, "nbgrader_config.py")):
-            config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
-    return config
+    return loader.load(*loader.learner_search_path(cwd))
 
 
 def _lister(config, cached: bool):
