@@ -23,7 +23,12 @@ from workbench.checks import NG, OK
 CODE_STUB_MARKERS = ("raise NotImplementedError",)
 TEXT_STUBS = ("ここに回答を書いてください。", "YOUR ANSWER HERE")
 #: The score line nbgrader's feedback template writes for each notebook.
-FEEDBACK_SCORE = re.compile(r"<h4>[^<]*\(Score: ([\d.]+) / ([\d.]+)\)</h4>")
+# nbgrader's own feedback writes the score into a heading; `workbench feedback` writes it
+# as a machine-readable marker in the page head (feedback_page.py).
+FEEDBACK_SCORES = (
+    re.compile(r'<meta name="workbench-score" content="([\d.]+) / ([\d.]+)">'),
+    re.compile(r"<h4>[^<]*\(Score: ([\d.]+) / ([\d.]+)\)</h4>"),
+)
 
 
 @dataclass
@@ -156,7 +161,8 @@ def feedback_score(folder: Path) -> tuple[float, float] | None:
     totals = [0.0, 0.0]
     found = False
     for page in sorted(folder.glob("*.html")):
-        match = FEEDBACK_SCORE.search(page.read_text(encoding="utf-8", errors="replace"))
+        text = page.read_text(encoding="utf-8", errors="replace")
+        match = next(filter(None, (pattern.search(text) for pattern in FEEDBACK_SCORES)), None)
         if match:
             found = True
             totals[0] += float(match.group(1))

@@ -317,6 +317,7 @@ TEMPLATE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="workbench-score" content="{{ page.score|float }} / {{ page.max_score|float }}">
 <meta http-equiv="Content-Security-Policy"
  content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
 <title>フィードバック: {{ page.assignment }} / {{ page.notebook }}</title>

@@ -35,7 +35,6 @@ from workbench.grading.ledger import Ledger
 from workbench.grading.submissions import Submission, discover, extra_files, regular_files
 from workbench.grading.warm import internal_fault
 
-
 log = logging.getLogger(__name__)
 
 
