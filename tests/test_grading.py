@@ -310,23 +310,22 @@ def test_postgresql_gradebook(tmp_path, released, monkeypatch):
 # --- reliability: each item of issue #11 that is not an attack -------------------------
 
 
-def test_commit_failure_rolls_back_and_surfaces(tmp_path):
+def test_commit_failure_rolls_back_and_surfaces(tmp_path, monkeypatch):
     from nbgrader.api import Gradebook
 
     from workbench.grading.course import GradebookWriteError, one_transaction
 
     gradebook = Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}")
     session = gradebook.db
-    real_commit = session.commit
 
-    def failing_commit():
+    def failing_commit(self):
         raise RuntimeError("disk full")
 
-    session.commit = failing_commit  # what the database does on a failed commit
-    with pytest.raises(GradebookWriteError, match="gradebook への書き込みに失敗しました"):
-        with one_transaction(gradebook):
-            gradebook.add_student("ghost")
-    session.commit = real_commit
+    with monkeypatch.context() as patch:
+        patch.setattr(type(session), "commit", failing_commit)  # the database refuses
+        with pytest.raises(GradebookWriteError, match="gradebook への書き込みに失敗しました"):
+            with one_transaction(gradebook):
+                gradebook.add_student("ghost")
     assert [s.id for s in gradebook.students] == []  # rolled back, nothing half-written
     gradebook.close()
 
