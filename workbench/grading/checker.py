@@ -31,7 +31,7 @@ def referenced_names(source: str) -> list[str]:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    names, bound = set(), set()
+    names, bound, strings = set(), set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (bound if isinstance(node.ctx, ast.Store | ast.Del) else names).add(node.id)
@@ -45,10 +45,11 @@ def referenced_names(source: str) -> list[str]:
             bound.add(node.arg)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if node.value.isidentifier():
-                names.add(node.value)
+                strings.add(node.value)
     # A name the test binds itself (its own helpers, loop variables) is the test's, not
     # the learner's; read before it is bound, it fails the test, which gains nothing.
-    return sorted(names - bound)
+    # A string is read by name (checks.variable), even if the test then binds that name.
+    return sorted((names - bound) | strings)
 
 
 def _is_code(value) -> bool:
