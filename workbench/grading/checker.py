@@ -10,9 +10,10 @@ broke, it can change only the values it sends, that is, its own answers.
 Which test cells are checked is decided before any learner runs, from the instructor's
 own solution (a *plan* run of the source notebook): a test whose inputs are plain data
 there is always checked, so a learner cannot opt out by sending an unusual value.
-Tests that read objects which are not plain data in the instructor's solution (a
-statsmodels result, matplotlib axes, a learner-defined function) still run in the
-learner's process under the guard (``guard.py``); README.md lists them.
+A learner-defined function crosses as a stand-in whose calls run in a throwaway child
+of the learner's process (``calls.py``). Tests that read objects which are not plain
+data in the instructor's solution (a statsmodels result, matplotlib axes) still run in
+the learner's process under the guard (``guard.py``); README.md lists them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import ast
 import builtins
 import types
 
+from workbench.grading import calls as calls_module
 from workbench.grading import values
 
 
@@ -76,20 +78,24 @@ class Ownership:
 
 def snapshot(namespace: dict, names: list[str], ownership: Ownership) -> dict:
     """Encode what the learner's namespace holds under ``names`` (learner side)."""
-    encoded, refused = {}, {}
+    encoded, refused, calls = {}, {}, False
     for name in names:
         if name not in namespace or ownership.owns(name, namespace):
             continue
         try:
+            if calls_module.is_learner_function(namespace[name]):
+                encoded[name] = calls_module.describe(name, namespace[name])
+                calls = True
+                continue
             encoded[name] = values.encode(namespace[name])
         except values.NotTransferable as error:
             refused[name] = str(error)
         except Exception as error:  # a hostile __len__, a broken object: not data
             refused[name] = type(error).__name__
-    return {"values": encoded, "refused": refused}
+    return {"values": encoded, "refused": refused, "calls": calls}
 
 
-def inject(namespace: dict, message: dict, ownership: Ownership) -> list[str]:
+def inject(namespace: dict, message: dict, ownership: Ownership, caller=None) -> list[str]:
     """Put the learner's values into the checker's namespace; return names refused.
 
     A name the instructor's locked cells bound to code, or a builtin, keeps the
@@ -101,7 +107,10 @@ def inject(namespace: dict, message: dict, ownership: Ownership) -> list[str]:
         if not isinstance(name, str) or ownership.owns(name, namespace):
             continue
         try:
-            namespace[name] = values.decode(data)
+            if isinstance(data, dict) and data.get("$") == calls_module.TAG and caller:
+                namespace[name] = calls_module.stand_in(data, caller)
+            else:
+                namespace[name] = values.decode(data)
         except Exception:  # a malformed payload is no answer
             namespace.pop(name, None)
             refused.append(name)

@@ -82,6 +82,11 @@ def encode(value, depth: int = 0, budget: _Budget | None = None):
         return {"$": "nat"}
     if value is pd.NA:
         return {"$": "na"}
+    if kind is pd.Interval:
+        ends = [encode(value.left, depth + 1, budget), encode(value.right, depth + 1, budget)]
+        return {"$": "interval", "v": ends, "closed": value.closed}
+    if kind is pd.Period:
+        return {"$": "period", "v": str(value), "freq": value.freqstr}
     if kind is pd.Timedelta:
         return {"$": "timedelta64", "v": int(value.value)}
     if kind is dt.datetime:
@@ -211,6 +216,13 @@ def decode(data):
     }
     if tag in simple:
         return simple[tag]()
+    if tag == "interval":
+        closed = data.get("closed")
+        if closed not in ("left", "right", "both", "neither"):
+            raise ValueError("bad interval")
+        return pd.Interval(decode(v[0]), decode(v[1]), closed=closed)
+    if tag == "period":
+        return pd.Period(str(v), freq=str(data.get("freq")))
     if tag == "series":
         index = _decode_index(data["index"])
         return pd.Series(_decode_column(data["values"]), index=index, name=decode(data["name"]))

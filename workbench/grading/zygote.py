@@ -117,38 +117,43 @@ def _open_fds() -> list[int]:
         return list(range(3, 256))
 
 
-def _learner(job: dict, shell, guard, write_fd: int) -> None:
+def _learner(job: dict, shell, guard, write_fd: int, command_fd: int) -> None:
     from workbench.grading.executor import Limits, NotebookRunner
 
     limits = Limits(**job["limits"])
-    _enter_child(limits, (write_fd,))
-    out = os.fdopen(write_fd, "wb")
+    _enter_child(limits, (write_fd, command_fd))
+    out, commands = os.fdopen(write_fd, "wb"), os.fdopen(command_fd, "rb", buffering=0)
     runner = NotebookRunner(shell, limits, guard)
-    runner.run(job["cells"], lambda message: write_message(out, message), job.get("plan", False))
+    emit = lambda message: write_message(out, message)  # noqa: E731
+    runner.run(job["cells"], emit, job.get("plan", False), commands)
     write_message(out, {"done": True})
     out.close()
 
 
 def _checker(job: dict, shell, guard, read_fd: int, write_fd: int) -> None:
     """The checker: forked before the learner's process, so no learner code ever ran here."""
+    from workbench.grading.calls import Caller
     from workbench.grading.checker import Ownership
     from workbench.grading.executor import Limits, NotebookRunner
 
     limits = Limits(**job["limits"])
     _enter_child(limits, (read_fd, write_fd))
-    commands, out = os.fdopen(read_fd, "rb"), os.fdopen(write_fd, "wb")
+    commands, out = os.fdopen(read_fd, "rb", buffering=0), os.fdopen(write_fd, "wb")
+    caller = Caller(out, commands)
     runner = NotebookRunner(shell, limits, guard)
     runner.start()
     ownership = Ownership()
     cells = {cell["index"]: cell for cell in job["cells"]}
     locked = [c for c in job["cells"] if c.get("locked") and not c.get("grade")]
     while (message := read_message(commands)) is not None:
-        index = message.get("index")
+        index = message.get("index") if isinstance(message, dict) else None
+        if index not in cells:  # e.g. a reply that came after its call timed out
+            continue
         while locked and locked[0]["index"] < index:  # the instructor's state, rebuilt here
             runner.sink = OutputSink(limits.output_bytes)
             runner._execute(locked.pop(0)["source"])
             ownership.learn(shell.user_ns)
-        write_message(out, runner.check(cells[index], message, ownership))
+        write_message(out, runner.check(cells[index], message, ownership, caller))
 
 
 def _write_files(folder: Path, files: dict[str, str]) -> None:
@@ -178,17 +183,28 @@ def run_job(job: dict, shell, guard, scratch_root: str, defences: frozenset) -> 
     if any(cell.get("check") for cell in job["cells"]) and not job.get("plan"):
         checker = _CheckerProcess(job, shell, guard, scratch)
     read_fd, write_fd = os.pipe()
+    command_read, command_write = os.pipe()
 
     def learner() -> None:
         os.close(read_fd)
+        os.close(command_write)
         os.chdir(scratch)
-        _learner(job, shell, guard, write_fd)
+        _learner(job, shell, guard, write_fd, command_read)
 
     pid = _fork(learner)
     os.close(write_fd)
+    os.close(command_read)
+    # Unbuffered: select() must see every byte not yet read, or a message already in a
+    # buffer would wait for the deadline.
+    pipe = os.fdopen(read_fd, "rb", buffering=0)
+    commands = os.fdopen(command_write, "wb")
     try:
-        return _collect(job, pid, os.fdopen(read_fd, "rb"), started, checker)
+        return _collect(job, pid, pipe, commands, started, checker)
     finally:
+        try:
+            commands.close()
+        except OSError:
+            pass
         if checker is not None:
             checker.close()
         if "reaper" not in defences:
@@ -217,19 +233,27 @@ class _CheckerProcess:
         os.close(command_read)
         os.close(result_write)
         self.commands = os.fdopen(command_write, "wb")
-        self.results = os.fdopen(result_read, "rb")
+        self.results = os.fdopen(result_read, "rb", buffering=0)
 
-    def check(self, snapshot: dict, deadline: float) -> tuple[dict | None, Fault | None]:
-        """The test cell's result, or ``(None, fault)`` if the checker had to be stopped."""
+    def check(self, snapshot: dict, deadline: float, relay) -> tuple[dict | None, Fault | None]:
+        """The test cell's result, or ``(None, fault)`` if the checker had to be stopped.
+
+        While the test runs, its calls of learner functions are passed to ``relay``.
+        """
         if self.pid is None:
             self._start()
         try:
             write_message(self.commands, snapshot)
-            ready, _, _ = select.select([self.results], [], [], max(deadline - time.monotonic(), 0))
-            if not ready:
-                self.close()
-                return None, Fault.TIMEOUT
-            result = read_message(self.results)
+            while True:
+                remaining = max(deadline - time.monotonic(), 0)
+                ready, _, _ = select.select([self.results], [], [], remaining)
+                if not ready:
+                    self.close()
+                    return None, Fault.TIMEOUT
+                result = read_message(self.results)
+                if not (isinstance(result, dict) and "call" in result):
+                    break
+                write_message(self.commands, {"reply": relay(result["call"])})
         except (OSError, ValueError):
             result = None
         if result is None:
@@ -271,7 +295,9 @@ def _valid_cell(message, indices: set[int]) -> bool:
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 
 
-def _collect(job: dict, pid: int, pipe, started: float, checker: _CheckerProcess | None) -> dict:
+def _collect(
+    job: dict, pid: int, pipe, commands, started: float, checker: _CheckerProcess | None
+) -> dict:
     limits = job["limits"]
     indices = {cell["index"] for cell in job["cells"]}
     checked = {cell["index"] for cell in job["cells"] if cell.get("check")} if checker else set()
@@ -312,7 +338,10 @@ def _collect(job: dict, pid: int, pipe, started: float, checker: _CheckerProcess
                 else faults
             )
         elif isinstance(snap, dict) and snap.get("index") in checked - cells.keys():
-            result, fault = checker.check(snap, started + limits["notebook_timeout"])
+            relay = _relay(pipe, commands, limits["cell_timeout"] + GRACE_SECONDS)
+            result, fault = checker.check(snap, started + limits["notebook_timeout"], relay)
+            if snap.get("calls"):
+                _send(commands, {"continue": True})
             if fault is None and _valid_cell(result, {snap["index"]}):
                 cells[snap["index"]] = result
                 faults.update(f for f in result.get("faults", []) if f in LEARNER_FAULTS)
@@ -354,6 +383,32 @@ def _collect(job: dict, pid: int, pipe, started: float, checker: _CheckerProcess
     if job.get("plan"):
         result["plan"] = plan
     return result
+
+
+def _relay(pipe, commands, timeout: float):
+    """Pass one call of a learner function to the learner's process; return its reply."""
+
+    def relay(call) -> dict:
+        if not _send(commands, {"call": call}):
+            return {"error": ["RuntimeError", "受講者のプロセスが応答しません"]}
+        try:
+            ready, _, _ = select.select([pipe], [], [], timeout)
+            message = read_message(pipe) if ready else None
+        except (OSError, ValueError):
+            message = None
+        if isinstance(message, dict) and isinstance(message.get("reply"), dict):
+            return message["reply"]
+        return {"error": ["TimeoutError", "関数の呼び出しに応答がありませんでした"]}
+
+    return relay
+
+
+def _send(stream, message) -> bool:
+    try:
+        write_message(stream, message)
+        return True
+    except OSError:
+        return False
 
 
 def _failed_cell(index: int, fault: Fault) -> dict:
