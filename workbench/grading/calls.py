@@ -24,6 +24,7 @@ from workbench.grading import values
 from workbench.grading.protocol import read_message, write_message
 
 TAG = "learner_function"
+REMOTE = "remote"
 _KINDS = {int(kind): kind for kind in type(inspect.Parameter.POSITIONAL_ONLY)}
 
 
@@ -54,16 +55,37 @@ def serve(namespace: dict, commands, emit, timeout: float) -> None:
         call = command.get("call") if isinstance(command, dict) else None
         if not isinstance(call, dict):
             return  # "continue" (or anything else): back to the notebook
-        function = namespace.get(call.get("name"))
-        if not is_learner_function(function):
+        if call.get("name") not in namespace:
             reply = {"error": ["NameError", f"{call.get('name')} が定義されていません"]}
         else:
-            reply = call_in_child(function, call, timeout)
+            reply = call_in_child(namespace[call["name"]], call, timeout)
         emit({"reply": reply})
 
 
-def call_in_child(function, call: dict, timeout: float) -> dict:
-    """Call ``function`` in a throwaway child; only the encoded value comes back."""
+def _evaluate(root, ops: list):
+    """Apply the checker's operations (attribute, item, call, len, bool, str) to ``root``."""
+    value = root
+    for op in ops:
+        kind = op[0]
+        if kind == "attr":
+            value = getattr(value, str(op[1]))
+        elif kind == "item":
+            value = value[values.decode(op[1])]
+        elif kind == "call":
+            value = value(*values.decode(op[1]), **values.decode(op[2]))
+        elif kind in ("len", "bool", "str", "repr"):
+            value = {"len": len, "bool": bool, "str": str, "repr": repr}[kind](value)
+        else:
+            raise TypeError(f"unknown operation {kind!r}")
+    return value
+
+
+def call_in_child(root, call: dict, timeout: float) -> dict:
+    """Evaluate a call on ``root`` in a throwaway child; only the encoded value comes back.
+
+    A result that is not plain data comes back as ``{"remote": type name}``: the checker
+    keeps a handle (its operations from the root) and asks again for what it needs.
+    """
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -71,9 +93,11 @@ def call_in_child(function, call: dict, timeout: float) -> dict:
             os.close(read_fd)
             signal.setitimer(signal.ITIMER_REAL, timeout)
             try:
-                args = values.decode(call.get("args"))
-                kwargs = values.decode(call.get("kwargs"))
-                reply = {"value": values.encode(function(*args, **kwargs))}
+                result = _evaluate(root, list(call.get("ops", [])))
+                try:
+                    reply = {"value": values.encode(result)}
+                except values.NotTransferable:
+                    reply = {"remote": f"{type(result).__module__}.{type(result).__qualname__}"}
             except BaseException as error:  # noqa: BLE001 - everything becomes the answer
                 reply = {"error": [type(error).__name__, str(error)[:500]]}
             with os.fdopen(write_fd, "wb") as out:
@@ -108,21 +132,25 @@ class Caller:
     def __init__(self, out, commands):
         self.out, self.commands = out, commands
 
-    def __call__(self, name: str, args: tuple, kwargs: dict):
-        try:
-            request = {"name": name, "args": values.encode(args), "kwargs": values.encode(kwargs)}
-        except values.NotTransferable as error:
-            raise TypeError(f"{name} に渡せない引数です（{error}）") from None
-        write_message(self.out, {"call": request})
+    def __call__(self, name: str, ops: list):
+        write_message(self.out, {"call": {"name": name, "ops": ops}})
         while (message := read_message(self.commands)) is not None:
             if isinstance(message, dict) and "reply" in message:
-                return _result(message["reply"])
+                return _result(message["reply"], self, name, ops)
         raise EOFError("no reply")
 
+    def call_op(self, name: str, args: tuple, kwargs: dict) -> list:
+        try:
+            return ["call", values.encode(args), values.encode(kwargs)]
+        except values.NotTransferable as error:
+            raise TypeError(f"{name} に渡せない引数です（{error}）") from None
 
-def _result(reply):
+
+def _result(reply, caller: Caller, name: str, ops: list):
     if isinstance(reply, dict) and "value" in reply:
         return values.decode(reply["value"])
+    if isinstance(reply, dict) and isinstance(reply.get("remote"), str):
+        return Remote(caller, name, ops, reply["remote"])
     name, message = "RuntimeError", "関数の呼び出しに失敗しました"
     if isinstance(reply, dict) and isinstance(reply.get("error"), list):
         name, message = (str(part) for part in reply["error"][:2])
@@ -143,7 +171,7 @@ def stand_in(data: dict, caller: Caller):
         parameters.append(inspect.Parameter(str(pname), kind, **extra))
 
     def function(*args, **kwargs):
-        return caller(name, args, kwargs)
+        return caller(name, [caller.call_op(name, args, kwargs)])
 
     function.__name__ = function.__qualname__ = name
     try:
@@ -151,3 +179,51 @@ def stand_in(data: dict, caller: Caller):
     except (ValueError, TypeError):  # a forged, impossible signature: none at all
         pass
     return function
+
+
+class Remote:
+    """The checker's handle on a learner object that is not plain data (a fitted model,
+    a figure's axes): every use is evaluated in a throwaway child of the learner's
+    process and comes back as plain data or as another handle. Operators, isinstance
+    and everything not listed here are not supported: such a test stays in the
+    learner's process (the plan run finds out, see ``pipeline._plan``)."""
+
+    __slots__ = ("_caller", "_name", "_ops", "_type")
+
+    def __init__(self, caller: Caller, name: str, ops: list, type_name: str):
+        object.__setattr__(self, "_caller", caller)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_ops", ops)
+        object.__setattr__(self, "_type", type_name)
+
+    def _ask(self, op: list):
+        return self._caller(self._name, [*self._ops, op])
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("__") and attribute.endswith("__"):
+            raise AttributeError(attribute)  # protocols (pickling, copying) are not asked
+        return self._ask(["attr", attribute])
+
+    def __getitem__(self, key):
+        try:
+            return self._ask(["item", values.encode(key)])
+        except values.NotTransferable as error:
+            raise TypeError(str(error)) from None
+
+    def __call__(self, *args, **kwargs):
+        return self._ask(self._caller.call_op(self._name, args, kwargs))
+
+    def __len__(self) -> int:
+        return int(self._ask(["len"]))
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self) -> bool:
+        return bool(self._ask(["bool"]))
+
+    def __str__(self) -> str:
+        return str(self._ask(["str"]))
+
+    def __repr__(self) -> str:
+        return str(self._ask(["repr"]))

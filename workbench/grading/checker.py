@@ -10,10 +10,12 @@ broke, it can change only the values it sends, that is, its own answers.
 Which test cells are checked is decided before any learner runs, from the instructor's
 own solution (a *plan* run of the source notebook): a test whose inputs are plain data
 there is always checked, so a learner cannot opt out by sending an unusual value.
-A learner-defined function crosses as a stand-in whose calls run in a throwaway child
-of the learner's process (``calls.py``). Tests that read objects which are not plain
-data in the instructor's solution (a statsmodels result, matplotlib axes) still run in
-the learner's process under the guard (``guard.py``); README.md lists them.
+A learner-defined function crosses as a stand-in, any other object that is not plain
+data (a fitted model, axes) as a handle; their calls and attribute reads run in a
+throwaway child of the learner's process and return plain data (``calls.py``). A test
+is checked when, on the instructor's own solution, the checker's verdict equals the
+verdict of running the test in the same process (``pipeline._plan``); the others still
+run in the learner's process under the guard (``guard.py``).
 """
 
 from __future__ import annotations
@@ -89,7 +91,10 @@ def snapshot(namespace: dict, names: list[str], ownership: Ownership) -> dict:
                 continue
             encoded[name] = values.encode(namespace[name])
         except values.NotTransferable as error:
-            refused[name] = str(error)
+            # Not plain data (a fitted model, axes): the checker gets a handle whose every
+            # use is answered by a throwaway child of this process (calls.Remote).
+            encoded[name] = {"$": calls_module.REMOTE, "name": name, "type": str(error)}
+            calls = True
         except Exception as error:  # a hostile __len__, a broken object: not data
             refused[name] = type(error).__name__
     return {"values": encoded, "refused": refused, "calls": calls}
@@ -107,8 +112,11 @@ def inject(namespace: dict, message: dict, ownership: Ownership, caller=None) ->
         if not isinstance(name, str) or ownership.owns(name, namespace):
             continue
         try:
-            if isinstance(data, dict) and data.get("$") == calls_module.TAG and caller:
+            tag = data.get("$") if isinstance(data, dict) else None
+            if tag == calls_module.TAG and caller:
                 namespace[name] = calls_module.stand_in(data, caller)
+            elif tag == calls_module.REMOTE and caller:
+                namespace[name] = calls_module.Remote(caller, name, [], str(data.get("type")))
             else:
                 namespace[name] = values.decode(data)
         except Exception:  # a malformed payload is no answer

@@ -149,35 +149,68 @@ def _grade_locked(course, assignment, options, ledger, disabled) -> Summary:
 
 
 def _plan(course, backend, first: Submission, options) -> dict[str, dict[str, bool]]:
-    """Run the instructor's notebooks once: which tests the checker decides (checker.py).
+    """Decide once, before any learner runs, which tests the checker decides (checker.py).
 
-    A test is checked when, in the instructor's own solution, everything it reads is
-    plain data. Decided before any learner runs, so no submission can change it.
+    The instructor's source notebook is graded twice: every test in the same process
+    (as nbgrader does), and every test by the checker. A test is checked when both pass
+    on the instructor's own solution; otherwise (it needs something the checker cannot
+    give it, such as ``isinstance`` of a fitted model) it runs in the learner's process
+    under the guard. No submission can change this choice.
     """
     source = course.source(first.assignment)
     files = extra_files(source)[0]
     futures = {}
     for path in sorted(source.glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        job = {
-            "job_id": f"plan/{path.stem}",
-            "limits": options.limits.__dict__,
-            "cells": steps.job_cells(notebook),
-            "files": files,
-            "plan": True,
-        }
-        futures[backend.submit(job)] = path.stem
+        cells = steps.job_cells(nbformat.read(path, as_version=4))
+        for mode in ("inside", "checker"):
+            checked = {c["grade_id"]: True for c in cells if c["grade"]}
+            job = {
+                "job_id": f"plan-{mode}/{path.stem}",
+                "limits": options.limits.__dict__,
+                "cells": cells if mode == "inside" else _with_checks(cells, checked),
+                "files": files,
+                "plan": mode == "inside",
+            }
+            futures[(path.stem, mode)] = (backend.submit(job), cells)
     plans = {}
-    for future, name in futures.items():
+    for name in {name for name, _ in futures}:
         try:
-            refused = future.result().get("plan", {})
-            plans[name] = {gid: not names for gid, names in refused.items()}
-            for gid, names in refused.items():
-                if names:
-                    log.info("%s: checked in the learner's process (%s)", gid, names)
+            inside = _verdicts(*_result(futures[(name, "inside")]))
+            outside = _verdicts(*_result(futures[(name, "checker")]))
         except Exception:  # no plan: every test runs in the learner's process, guarded
             plans[name] = {}
+            continue
+        plans[name] = {
+            gid: verdict == "pass" and outside.get(gid) == "pass" for gid, verdict in inside.items()
+        }
+        for gid, ok in plans[name].items():
+            if not ok:
+                log.info(
+                    "%s: runs in the learner's process (%s / %s)",
+                    gid,
+                    inside[gid],
+                    outside.get(gid),
+                )
     return plans
+
+
+def _with_checks(cells: list[dict], checked: dict) -> list[dict]:
+    return [{**c, "check": bool(c["grade"] and checked.get(c["grade_id"]))} for c in cells]
+
+
+def _result(pair):
+    future, cells = pair
+    return future.result(), cells
+
+
+def _verdicts(result: dict, cells: list[dict]) -> dict[str, str]:
+    """Each test cell's verdict as nbgrader's scoring reads its outputs."""
+    ids = {c["index"]: c["grade_id"] for c in cells if c["grade"]}
+    verdicts = {gid: "not run" for gid in ids.values()}
+    for cell in result["cells"]:
+        if cell["index"] in ids:
+            verdicts[ids[cell["index"]]] = steps.verdict(cell["outputs"])
+    return verdicts
 
 
 def _instructor_imports(course, assignment: str, names: list[str]) -> tuple[str, ...]:

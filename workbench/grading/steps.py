@@ -107,6 +107,22 @@ def job_cells(nb: NotebookNode, checked: dict[str, bool] | None = None) -> list[
     return cells
 
 
+def verdict(outputs: list[dict]) -> str:
+    """"fail", "partial: x" or "pass", as nbgrader's ``determine_grade`` reads outputs."""
+    for output in outputs:
+        if output.get("output_type") == "error":
+            return "fail"
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            return "fail"
+    for output in outputs:
+        if output.get("output_type") == "execute_result":
+            try:
+                return f"partial: {float(output['data']['text/plain'])}"
+            except (KeyError, TypeError, ValueError):
+                pass
+    return "pass"
+
+
 def printable(value):
     """Outputs with unencodable text (lone surrogates) escaped, so they always save."""
     if isinstance(value, str):
