@@ -187,7 +187,17 @@ def test_tampering_gains_nothing(tmp_path, released):
         got = scores(root, UNIT, student)
         assert got["ex2_test"][0] == 0, student
         assert got["ex3_test"][0] == 3, "the guard repairs and later tests run honestly"
-    assert "tampering" in _ledger(root)["patch_checks"]
+    # The checker decided ex2_test: the patch changed nothing it runs. The guard still
+    # protects the tests the plan keeps in the learner's process: with the checker
+    # switched off, it detects the same patch and that test scores 0.
+    guarded = _fresh_course(tmp_path / "guarded", released)
+    submit(guarded, "patch_checks", UNIT, NB, _tampered(source, release)["patch_checks"])
+    options = Options(
+        workers=1, progress=False, limits=FAST_LIMITS, disabled_defences={"checker"}
+    )
+    grade(UNIT, guarded, options)
+    assert scores(guarded, UNIT, "patch_checks")["ex2_test"][0] == 0
+    assert "tampering" in _ledger(guarded)["patch_checks"]
     for student in ("deleted", "markdown", "renamed", "gutted"):
         got = scores(root, UNIT, student)
         assert got["ex3_test"] == (0, 3), student
