@@ -51,17 +51,20 @@ def _ledger(root):
 
 
 def test_scores_equal_nbgrader_cell_by_cell(graded_unit, tmp_path):
-    if graded_unit.unit != UNIT:
-        pytest.skip("compared on unit 01")
+    """On every unit: the solution, blank answers and each realistic wrong answer score
+    the same in every cell as with `nbgrader autograde`, with tests decided by the
+    checker (outside the learner's process) wherever the plan allows."""
+    unit = graded_unit.unit
     root = make_course(tmp_path)
     shutil.copytree(graded_unit.root / "submitted", root / "submitted")
-    nbgrader(root, "generate_assignment", UNIT, "--force")
-    summary = grade(UNIT, root, Options(workers=2, progress=False, limits=FAST_LIMITS))
+    nbgrader(root, "generate_assignment", unit, "--force")
+    limits = Limits(cell_timeout=60, notebook_timeout=300)
+    summary = grade(unit, root, Options(workers=2, progress=False, limits=limits))
     students = sorted(p.name for p in (root / "submitted").iterdir())
-    assert summary.graded == len(students) >= 20
+    assert summary.graded == len(students) >= 3
     for student in students:
-        ours = scores(root, UNIT, student)
-        theirs = scores(graded_unit.root, UNIT, student)
+        ours = scores(root, unit, student)
+        theirs = scores(graded_unit.root, unit, student)
         assert ours == theirs, f"{student}: {ours} != {theirs}"
 
 
