@@ -186,7 +186,7 @@ class Remote:
     a figure's axes): every use is evaluated in a throwaway child of the learner's
     process and comes back as plain data or as another handle. Operators, isinstance
     and everything not listed here are not supported: such a test stays in the
-    learner's process (the plan run finds out, see ``pipeline._plan``)."""
+    learner's process (the plan run finds out, see ``plan.py``)."""
 
     __slots__ = ("_caller", "_name", "_ops", "_type")
 

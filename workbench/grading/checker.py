@@ -14,7 +14,7 @@ A learner-defined function crosses as a stand-in, any other object that is not p
 data (a fitted model, axes) as a handle; their calls and attribute reads run in a
 throwaway child of the learner's process and return plain data (``calls.py``). A test
 is checked when, on the instructor's own solution, the checker's verdict equals the
-verdict of running the test in the same process (``pipeline._plan``); the others still
+verdict of running the test in the same process (``plan.py``); the others still
 run in the learner's process under the guard (``guard.py``).
 """
 

@@ -7,7 +7,6 @@ records each result as it comes back. Execution is the only parallel stage.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import time
 import warnings
@@ -20,7 +19,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from workbench import datasets
 from workbench.course import CourseError
-from workbench.grading import steps
+from workbench.grading import plan, steps
 from workbench.grading.backends import DaskBackend, LocalBackend
 from workbench.grading.course import (
     Course,
@@ -34,9 +33,6 @@ from workbench.grading.faults import Fault
 from workbench.grading.ledger import Ledger
 from workbench.grading.submissions import Submission, discover, extra_files, regular_files
 from workbench.grading.warm import internal_fault
-
-log = logging.getLogger(__name__)
-
 
 class GradingError(CourseError):
     """The run cannot start; the message says why and what to do, in Japanese."""
@@ -127,7 +123,11 @@ def _grade_locked(course, assignment, options, ledger, disabled) -> Summary:
         )
         try:
             if todo:
-                checked = {} if "checker" in disabled else _plan(course, backend, todo[0], options)
+                checked = (
+                    {}
+                    if "checker" in disabled
+                    else plan.plan(course, backend, assignment, options.limits)
+                )
                 with shared_gradebook(gradebook) as cached:
                     _run(
                         course,
@@ -146,71 +146,6 @@ def _grade_locked(course, assignment, options, ledger, disabled) -> Summary:
         gradebook.close()
         ledger.close()
     return summary
-
-
-def _plan(course, backend, first: Submission, options) -> dict[str, dict[str, bool]]:
-    """Decide once, before any learner runs, which tests the checker decides (checker.py).
-
-    The instructor's source notebook is graded twice: every test in the same process
-    (as nbgrader does), and every test by the checker. A test is checked when both pass
-    on the instructor's own solution; otherwise (it needs something the checker cannot
-    give it, such as ``isinstance`` of a fitted model) it runs in the learner's process
-    under the guard. No submission can change this choice.
-    """
-    source = course.source(first.assignment)
-    files = extra_files(source)[0]
-    futures = {}
-    for path in sorted(source.glob("*.ipynb")):
-        cells = steps.job_cells(nbformat.read(path, as_version=4))
-        for mode in ("inside", "checker"):
-            checked = {c["grade_id"]: True for c in cells if c["grade"]}
-            job = {
-                "job_id": f"plan-{mode}/{path.stem}",
-                "limits": options.limits.__dict__,
-                "cells": cells if mode == "inside" else _with_checks(cells, checked),
-                "files": files,
-                "plan": mode == "inside",
-            }
-            futures[(path.stem, mode)] = (backend.submit(job), cells)
-    plans = {}
-    for name in {name for name, _ in futures}:
-        try:
-            inside = _verdicts(*_result(futures[(name, "inside")]))
-            outside = _verdicts(*_result(futures[(name, "checker")]))
-        except Exception:  # no plan: every test runs in the learner's process, guarded
-            plans[name] = {}
-            continue
-        plans[name] = {
-            gid: verdict == "pass" and outside.get(gid) == "pass" for gid, verdict in inside.items()
-        }
-        for gid, ok in plans[name].items():
-            if not ok:
-                log.info(
-                    "%s: runs in the learner's process (%s / %s)",
-                    gid,
-                    inside[gid],
-                    outside.get(gid),
-                )
-    return plans
-
-
-def _with_checks(cells: list[dict], checked: dict) -> list[dict]:
-    return [{**c, "check": bool(c["grade"] and checked.get(c["grade_id"]))} for c in cells]
-
-
-def _result(pair):
-    future, cells = pair
-    return future.result(), cells
-
-
-def _verdicts(result: dict, cells: list[dict]) -> dict[str, str]:
-    """Each test cell's verdict as nbgrader's scoring reads its outputs."""
-    ids = {c["index"]: c["grade_id"] for c in cells if c["grade"]}
-    verdicts = {gid: "not run" for gid in ids.values()}
-    for cell in result["cells"]:
-        if cell["index"] in ids:
-            verdicts[ids[cell["index"]]] = steps.verdict(cell["outputs"])
-    return verdicts
 
 
 def _instructor_imports(course, assignment: str, names: list[str]) -> tuple[str, ...]:
