@@ -34,6 +34,7 @@ from workbench.grading.ledger import Ledger
 from workbench.grading.submissions import Submission, discover, extra_files, regular_files
 from workbench.grading.warm import internal_fault
 
+
 class GradingError(CourseError):
     """The run cannot start; the message says why and what to do, in Japanese."""
 
