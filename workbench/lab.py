@@ -87,7 +87,7 @@ def course_config():
     """The instructor's nbgrader configuration (a traitlets ``Config``)."""
     from workbench import nbgrader_config
 
-    return nbgrader_config.load(grading_dir())
+    return nbgrader_config.load(grading_dir(), required=True)
 
 
 def course_id() -> str:

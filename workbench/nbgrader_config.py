@@ -12,20 +12,35 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from workbench.errors import WorkbenchError
+
 FILE_NAME = "nbgrader_config.py"
 
 
-def load(*folders: Path | str) -> Config:
+class ConfigMissing(WorkbenchError):
+    def __init__(self, folder) -> None:
+        super().__init__(
+            f"{Path(folder) / FILE_NAME} がありません。nbgrader のコースフォルダ"
+            "（nbgrader_config.py のあるフォルダ）を指定してください。"
+        )
+
+
+def load(*folders: Path | str, required: bool = False) -> Config:
     """The merged configuration of ``nbgrader_config.py`` in ``folders`` (later wins).
 
-    Folders without the file are skipped, as nbgrader does.
+    Folders without the file are skipped, as nbgrader does; with ``required`` (the
+    instructor's course) a missing file is an error naming the folder.
     """
     from traitlets.config.loader import PyFileConfigLoader
 
     config = Config()
+    found = False
     for folder in folders:
         if os.path.isfile(os.path.join(folder, FILE_NAME)):
             config.merge(PyFileConfigLoader(FILE_NAME, path=str(folder)).load_config())
+            found = True
+    if required and not found:
+        raise ConfigMissing(folders[-1] if folders else ".")
     return config
 
 

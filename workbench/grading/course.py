@@ -30,7 +30,7 @@ class Course:
             raise CourseError(
                 f"{root / CONFIG_FILE} がありません。nbgrader のコースフォルダを指定してください。"
             )
-        config = nbgrader_config.load(root)
+        config = nbgrader_config.load(root, required=True)
         config.CourseDirectory.root = str(root)
         if db_url:
             config.CourseDirectory.db_url = db_url
