@@ -39,7 +39,7 @@ def describe(name: str, function) -> dict:
         default = None
         if parameter.default is not inspect.Parameter.empty:
             try:
-                default = {"v": values.encode(parameter.default)}
+                default = {"v": values.encode(parameter.default, references=False)}
             except values.NotTransferable:
                 default = {"v": None}
         params.append([parameter.name, int(parameter.kind), default])
@@ -95,7 +95,7 @@ def call_in_child(root, call: dict, timeout: float) -> dict:
             try:
                 result = _evaluate(root, list(call.get("ops", [])))
                 try:
-                    reply = {"value": values.encode(result)}
+                    reply = {"value": values.encode(result, references=False)}
                 except values.NotTransferable:
                     reply = {"remote": f"{type(result).__module__}.{type(result).__qualname__}"}
             except BaseException as error:  # noqa: BLE001 - everything becomes the answer

@@ -89,7 +89,7 @@ def snapshot(namespace: dict, names: list[str], ownership: Ownership) -> dict:
                 encoded[name] = calls_module.describe(name, namespace[name])
                 calls = True
                 continue
-            encoded[name] = values.encode(namespace[name])
+            encoded[name] = values.encode(namespace[name], references=False)
         except values.NotTransferable as error:
             # Not plain data (a fitted model, axes): the checker gets a handle whose every
             # use is answered by a throwaway child of this process (calls.Remote).

@@ -33,8 +33,9 @@ class NotTransferable(Exception):
 
 
 class _Budget:
-    def __init__(self) -> None:
+    def __init__(self, references: bool = True) -> None:
         self.items = 0
+        self.references = references
 
     def spend(self, count: int) -> None:
         self.items += count
@@ -42,8 +43,14 @@ class _Budget:
             raise NotTransferable("too large")
 
 
-def encode(value, depth: int = 0, budget: _Budget | None = None):
-    budget = budget or _Budget()
+def encode(value, depth: int = 0, budget: _Budget | None = None, *, references: bool = True):
+    """Plain data as JSON-ready structures; ``NotTransferable`` for anything else.
+
+    ``references=False`` (values coming *from* a learner) refuses modules, functions and
+    classes too: the checker must never call library code a learner chose; such values
+    become handles answered in the learner's process instead (``calls.py``).
+    """
+    budget = budget or _Budget(references)
     if depth > MAX_DEPTH:
         raise NotTransferable("too deep")
     budget.spend(1)
@@ -117,7 +124,7 @@ def encode(value, depth: int = 0, budget: _Budget | None = None):
         }
     if isinstance(value, pd.Index) and kind.__module__.startswith("pandas"):
         return {"$": "index", "v": _index(value, depth, budget)}
-    reference = _reference(value)
+    reference = _reference(value) if budget.references else None
     if reference is not None:
         return reference
     raise NotTransferable(f"{kind.__module__}.{kind.__qualname__}")
