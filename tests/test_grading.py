@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +14,7 @@ import pytest
 from harness import answered, cells_by_id, make_course, nbgrader, scores, submit
 
 from workbench.grading.executor import Limits
+from workbench.grading.ledger import Ledger
 from workbench.grading.pipeline import Options, grade
 
 pytestmark = pytest.mark.slow
@@ -43,27 +42,29 @@ def _fresh_course(tmp_path, released):
 
 
 def _ledger(root):
-    """Faults per graded student, read from the grader's ledger ({} before it exists)."""
+    """Faults per graded student, read through the grader's own ledger."""
+    ledger = Ledger(root / ".workbench" / "grader-ledger.sqlite")
     try:
-        with sqlite3.connect(root / ".workbench" / "grader-ledger.sqlite") as db:
-            rows = db.execute("SELECT student, faults FROM graded").fetchall()
-    except sqlite3.OperationalError:  # the grader has not created its table yet
-        return {}
-    return {student: json.loads(faults) for student, faults in rows}
+        return ledger.faults(UNIT)
+    finally:
+        ledger.close()
 
 
 def test_scores_equal_nbgrader_cell_by_cell(graded_unit, tmp_path):
-    if graded_unit.unit != UNIT:
-        pytest.skip("compared on unit 01")
+    """On every unit: the solution, blank answers and each realistic wrong answer score
+    the same in every cell as with `nbgrader autograde`, with tests decided by the
+    checker (outside the learner's process) wherever the plan allows."""
+    unit = graded_unit.unit
     root = make_course(tmp_path)
     shutil.copytree(graded_unit.root / "submitted", root / "submitted")
-    nbgrader(root, "generate_assignment", UNIT, "--force")
-    summary = grade(UNIT, root, Options(workers=2, progress=False, limits=FAST_LIMITS))
+    nbgrader(root, "generate_assignment", unit, "--force")
+    limits = Limits(cell_timeout=60, notebook_timeout=300)
+    summary = grade(unit, root, Options(workers=2, progress=False, limits=limits))
     students = sorted(p.name for p in (root / "submitted").iterdir())
-    assert summary.graded == len(students) >= 20
+    assert summary.graded == len(students) >= 3
     for student in students:
-        ours = scores(root, UNIT, student)
-        theirs = scores(graded_unit.root, UNIT, student)
+        ours = scores(root, unit, student)
+        theirs = scores(graded_unit.root, unit, student)
         assert ours == theirs, f"{student}: {ours} != {theirs}"
 
 
@@ -189,7 +190,17 @@ def test_tampering_gains_nothing(tmp_path, released):
         got = scores(root, UNIT, student)
         assert got["ex2_test"][0] == 0, student
         assert got["ex3_test"][0] == 3, "the guard repairs and later tests run honestly"
-    assert "tampering" in _ledger(root)["patch_checks"]
+    # The checker decided ex2_test: the patch changed nothing it runs. The guard still
+    # protects the tests the plan keeps in the learner's process: with the checker
+    # switched off, it detects the same patch and that test scores 0.
+    guarded = _fresh_course(tmp_path / "guarded", released)
+    submit(guarded, "patch_checks", UNIT, NB, _tampered(source, release)["patch_checks"])
+    options = Options(
+        workers=1, progress=False, limits=FAST_LIMITS, disabled_defences={"checker"}
+    )
+    grade(UNIT, guarded, options)
+    assert scores(guarded, UNIT, "patch_checks")["ex2_test"][0] == 0
+    assert "tampering" in _ledger(guarded)["patch_checks"]
     for student in ("deleted", "markdown", "renamed", "gutted"):
         got = scores(root, UNIT, student)
         assert got["ex3_test"] == (0, 3), student
@@ -308,3 +319,119 @@ def test_postgresql_gradebook(tmp_path, released, monkeypatch):
         admin.dispose()
         with sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
             connection.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+
+
+# --- reliability: each item of issue #11 that is not an attack -------------------------
+
+
+def test_commit_failure_rolls_back_and_surfaces(tmp_path, monkeypatch):
+    from nbgrader.api import Gradebook
+
+    from workbench.grading.course import GradebookWriteError, one_transaction
+
+    gradebook = Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}")
+    session = gradebook.db
+
+    def failing_commit(self):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(type(session), "commit", failing_commit)  # the database refuses
+        with pytest.raises(GradebookWriteError, match="gradebook への書き込みに失敗しました"):
+            with one_transaction(gradebook):
+                gradebook.add_student("ghost")
+    assert [s.id for s in gradebook.students] == []  # rolled back, nothing half-written
+    gradebook.close()
+
+
+def test_one_run_per_assignment(tmp_path, released):
+    from workbench.course import CourseError
+    from workbench.grading.course import Course, assignment_lock
+
+    course = Course.load(_fresh_course(tmp_path, released))
+    with assignment_lock(course, UNIT):
+        with pytest.raises(CourseError, match="別の `workbench grade` が採点中"):
+            with assignment_lock(course, UNIT):
+                pass
+        with assignment_lock(course, "another_unit"):
+            pass
+    with assignment_lock(course, UNIT):  # released again afterwards
+        pass
+
+
+def test_archive_names_never_collide(tmp_path):
+    from workbench.grading.pipeline import _archive_name
+
+    first = _archive_name(tmp_path, "a" * 64)
+    first.mkdir()
+    second = _archive_name(tmp_path, "a" * 64)  # A → B → A: the same digest again
+    assert second != first and not second.exists()
+
+
+def test_limits_come_from_the_course_config_and_flags_override(tmp_path, released):
+    from workbench.grading.course import Course
+
+    root = _fresh_course(tmp_path, released)
+    assert Course.load(root).limits().cell_timeout == 60  # c.ExecutePreprocessor.timeout
+    (root / "nbgrader_config.py").write_text(
+        (root / "nbgrader_config.py").read_text() + "\nc.ExecutePreprocessor.timeout = 12\n"
+    )
+    assert Course.load(root).limits().cell_timeout == 12
+    from workbench import cli
+
+    seen = {}
+
+    def fake_grade(assignment, course_root, options):
+        seen["limits"] = options.limits
+        from workbench.grading.pipeline import Summary
+
+        return Summary()
+
+    import workbench.grading.pipeline as pipeline
+
+    original = pipeline.grade
+    pipeline.grade = fake_grade
+    try:
+        cli.main(["grade", UNIT, "--course-root", str(root), "--no-progress"])
+        assert seen["limits"] is None  # the grader reads the course's config itself
+        cli.main(["grade", UNIT, "--course-root", str(root), "--memory-mb", "512"])
+        assert (seen["limits"].cell_timeout, seen["limits"].memory_mb) == (12, 512)
+    finally:
+        pipeline.grade = original
+
+
+def test_without_bubblewrap_grading_fails_closed(monkeypatch):
+    from workbench.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "bubblewrap", lambda: None)
+    with pytest.raises(sandbox.SandboxUnavailable, match="bubblewrap") as error:
+        sandbox.warm_process_command()
+    assert "--no-sandbox" in str(error.value)
+    with pytest.warns(sandbox.SandboxUnavailableWarning):
+        command, _ = sandbox.warm_process_command(sandbox=False)
+    assert "bwrap" not in command[0]
+
+
+def test_grader_faults_are_retried_on_resume(tmp_path, released, monkeypatch):
+    """A warm process that dies is the grader's fault: recorded, then graded again."""
+    from workbench.grading import warm
+
+    root = _fresh_course(tmp_path, released)
+    _, source, release = released
+    submit(root, "a", UNIT, NB, answered(release, source))
+    real_run = warm.WarmProcess.run
+
+    def dying_run(self, job):
+        if job["job_id"].startswith("plan/"):
+            return real_run(self, job)
+        self.close()
+        return warm.internal_fault(job, "test: the warm process died")
+
+    monkeypatch.setattr(warm.WarmProcess, "run", dying_run)
+    first = grade(UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
+    assert first.graded == 1 and _ledger(root)["a"] == ["internal"]
+    monkeypatch.setattr(warm.WarmProcess, "run", real_run)
+    second = grade(UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
+    assert second.graded == 1, "the grader's fault is retried, not kept as the learner's"
+    assert _ledger(root)["a"] == []
+    assert sum(s for s, _ in scores(root, UNIT, "a").values()) == 17

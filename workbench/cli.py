@@ -59,15 +59,22 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from workbench.grading.executor import Limits
+    import dataclasses
+
+    from workbench.grading.course import Course
     from workbench.grading.pipeline import Options, grade
 
-    limits = Limits(
-        cell_timeout=args.timeout,
-        notebook_timeout=args.notebook_timeout,
-        memory_mb=args.memory_mb,
-        output_bytes=args.output_limit,
-    )
+    # Limits come from the course's nbgrader_config.py; flags given here override them.
+    overrides = {
+        "cell_timeout": args.timeout,
+        "notebook_timeout": args.notebook_timeout,
+        "memory_mb": args.memory_mb,
+        "output_bytes": args.output_limit,
+    }
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    limits = None
+    if overrides:
+        limits = dataclasses.replace(Course.load(args.course_root).limits(), **overrides)
     options = Options(
         students=args.student or None,
         workers=args.workers,
@@ -76,6 +83,7 @@ def _grade(args: argparse.Namespace) -> int:
         force=args.force,
         figures=args.figures,
         progress=not args.no_progress,
+        sandbox=not args.no_sandbox,
     )
     summary = grade(args.assignment, args.course_root, options)
     print("\n".join(summary.lines()))
@@ -216,13 +224,19 @@ def build_parser() -> argparse.ArgumentParser:
     grader.add_argument("assignment", help="課題（単元）名")
     grader.add_argument("--student", action="append", help="この受講者だけ採点（複数可）")
     grader.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="並列数")
-    grader.add_argument("--timeout", type=float, default=30.0, help="1セルの制限時間（秒）")
     grader.add_argument(
-        "--notebook-timeout", type=float, default=600.0, help="1冊の制限時間（秒）"
+        "--timeout",
+        type=float,
+        help="1セルの制限時間（秒、既定: nbgrader_config.py の ExecutePreprocessor.timeout）",
     )
-    grader.add_argument("--memory-mb", type=int, default=1024, help="1提出のメモリ上限（MB）")
+    grader.add_argument("--notebook-timeout", type=float, help="1冊の制限時間（秒）")
+    grader.add_argument("--memory-mb", type=int, help="1提出のメモリ上限（MB、既定 1024）")
+    grader.add_argument("--output-limit", type=int, help="1セルの出力上限（文字）")
     grader.add_argument(
-        "--output-limit", type=int, default=1_000_000, help="1セルの出力上限（文字）"
+        "--no-sandbox",
+        action="store_true",
+        help="bubblewrap なしで採点する（信頼できる提出物だけに。"
+        "既定では bubblewrap が無いと中止）",
     )
     grader.add_argument("--scheduler", help="Dask スケジューラのアドレス（tcp://…）")
     grader.add_argument("--force", action="store_true", help="採点済みでも採点し直す")

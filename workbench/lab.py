@@ -82,9 +82,9 @@ def set_default_language(settings_dir: Path | None = None) -> Path:
 
 def course_config():
     """The instructor's nbgrader configuration (a traitlets ``Config``)."""
-    from traitlets.config.loader import PyFileConfigLoader
+    from workbench import nbgrader_config
 
-    return PyFileConfigLoader("nbgrader_config.py", path=str(grading_dir())).load_config()
+    return nbgrader_config.load(grading_dir(), required=True)
 
 
 def course_id() -> str:

@@ -10,7 +10,6 @@ same page works on one PC and on JupyterHub.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC
@@ -24,7 +23,12 @@ from workbench.checks import NG, OK
 CODE_STUB_MARKERS = ("raise NotImplementedError",)
 TEXT_STUBS = ("ここに回答を書いてください。", "YOUR ANSWER HERE")
 #: The score line nbgrader's feedback template writes for each notebook.
-FEEDBACK_SCORE = re.compile(r"<h4>[^<]*\(Score: ([\d.]+) / ([\d.]+)\)</h4>")
+# nbgrader's own feedback writes the score into a heading; `workbench feedback` writes it
+# as a machine-readable marker in the page head (feedback_page.py).
+FEEDBACK_SCORES = (
+    re.compile(r'<meta name="workbench-score" content="([\d.]+) / ([\d.]+)">'),
+    re.compile(r"<h4>[^<]*\(Score: ([\d.]+) / ([\d.]+)\)</h4>"),
+)
 
 
 @dataclass
@@ -65,16 +69,9 @@ def nbgrader_config(cwd: Path | None = None):
 
     This is the order nbgrader's Assignment List uses, so the page and the list agree.
     """
-    from jupyter_core.paths import jupyter_config_path
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
+    from workbench import nbgrader_config as loader
 
-    config = Config()
-    folders = [*reversed(jupyter_config_path()), str(cwd or Path.cwd())]
-    for folder in folders:
-        if os.path.isfile(os.path.join(folder, "nbgrader_config.py")):
-            config.merge(PyFileConfigLoader("nbgrader_config.py", path=folder).load_config())
-    return config
+    return loader.load(*loader.learner_search_path(cwd))
 
 
 def _lister(config, cached: bool):
@@ -164,7 +161,8 @@ def feedback_score(folder: Path) -> tuple[float, float] | None:
     totals = [0.0, 0.0]
     found = False
     for page in sorted(folder.glob("*.html")):
-        match = FEEDBACK_SCORE.search(page.read_text(encoding="utf-8", errors="replace"))
+        text = page.read_text(encoding="utf-8", errors="replace")
+        match = next(filter(None, (pattern.search(text) for pattern in FEEDBACK_SCORES)), None)
         if match:
             found = True
             totals[0] += float(match.group(1))

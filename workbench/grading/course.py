@@ -9,11 +9,12 @@ from pathlib import Path
 from nbgrader import api
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
 
+from workbench import nbgrader_config
 from workbench.course import CourseError
+from workbench.grading.executor import Limits
 
-CONFIG_FILE = "nbgrader_config.py"
+CONFIG_FILE = nbgrader_config.FILE_NAME
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Course:
             raise CourseError(
                 f"{root / CONFIG_FILE} がありません。nbgrader のコースフォルダを指定してください。"
             )
-        config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+        config = nbgrader_config.load(root, required=True)
         config.CourseDirectory.root = str(root)
         if db_url:
             config.CourseDirectory.db_url = db_url
@@ -37,6 +38,21 @@ class Course:
         # scoring nothing (and staying unnoticed) as with nbgrader's default.
         config.OverwriteCells.add_missing_cells = True
         return cls(root, config, CourseDirectory(config=config))
+
+    def limits(self) -> Limits:
+        """The grader's limits as the course configures nbgrader: the same per-cell
+        timeout as ``nbgrader autograde`` (``ExecutePreprocessor.timeout``), so both
+        graders agree on what times out."""
+        defaults = Limits()
+        timeout = self.config.ExecutePreprocessor.get("timeout", None)
+        if not isinstance(timeout, (int, float)) or timeout <= 0:  # None = no limit in nbgrader
+            return defaults
+        return Limits(
+            cell_timeout=float(timeout),
+            notebook_timeout=max(defaults.notebook_timeout, float(timeout) * 10),
+            memory_mb=defaults.memory_mb,
+            output_bytes=defaults.output_bytes,
+        )
 
     @property
     def db_url(self) -> str:
@@ -172,9 +188,47 @@ def one_transaction(gradebook: api.Gradebook):
     session.commit = lambda: session.flush()
     try:
         yield
-        del session.commit
-        session.commit()
     except BaseException:
         del session.commit
         session.rollback()
         raise
+    del session.commit
+    try:
+        session.commit()
+    except BaseException as error:
+        # A failed commit leaves nothing half-written: roll back and say so. The
+        # submission is not in the ledger, so the next run grades it again.
+        session.rollback()
+        raise GradebookWriteError(error) from error
+
+
+class GradebookWriteError(CourseError):
+    """The gradebook refused a commit; nothing of that submission was written."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(
+            f"gradebook への書き込みに失敗しました（{type(error).__name__}: {error}）。"
+            "この提出の採点結果は書き込まれていません。データベースの状態を確認してから、"
+            "もう一度 `workbench grade` を実行すると、続きから採点します。"
+        )
+
+
+@contextlib.contextmanager
+def assignment_lock(course: Course, assignment: str):
+    """One run per assignment: a second `workbench grade` of the same one refuses."""
+    import fcntl
+
+    folder = course.root / ".workbench" / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f"{assignment}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CourseError(
+                f"課題「{assignment}」は別の `workbench grade` が採点中です。"
+                "終わるのを待ってから実行してください。"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

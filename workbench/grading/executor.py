@@ -21,6 +21,7 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
+from workbench.grading import calls, checker
 from workbench.grading.faults import Fault
 from workbench.grading.guard import Guard
 
@@ -158,28 +159,67 @@ class NotebookRunner:
         self.sink = OutputSink(limits.output_bytes)
         self.faults: set[Fault] = set()
 
-    def run(self, cells: list[dict], emit: Callable[[dict], None]) -> None:
+    def start(self) -> None:
         global RUNNER
         RUNNER = self
         sys.stdout, sys.stderr = _Stream(self, "stdout"), _Stream(self, "stderr")
         sys.stdin = None  # input() fails as in a kernel that does not allow stdin
         signal.signal(signal.SIGALRM, self._on_alarm)
+
+    def run(
+        self, cells: list[dict], emit: Callable[[dict], None], plan: bool = False, commands=None
+    ) -> None:
+        """Run ``cells`` in order, emitting ``{"cell": …}`` per cell.
+
+        A checked test cell is not run here: its inputs go out as ``{"snapshot": …}``
+        for the checker (``checker.py``). With ``plan``, every test cell runs and the
+        run also reports which tests' inputs are plain data (the instructor's run).
+        """
+        self.start()
+        ownership = checker.Ownership()
         for cell in cells:
             self.sink = OutputSink(self.limits.output_bytes)
+            if cell.get("grade") and cell.get("check") and not plan:
+                names = cell.get("names", [])
+                message = checker.snapshot(self.shell.user_ns, names, ownership)
+                emit({"snapshot": {"index": cell["index"], **message}})
+                if message["calls"] and commands is not None:
+                    # The test calls functions defined here: answer until it is done.
+                    calls.serve(self.shell.user_ns, commands, emit, self.limits.cell_timeout)
+                continue
+            if cell.get("grade") and plan:
+                names = cell.get("names", [])
+                refused = checker.snapshot(self.shell.user_ns, names, ownership)["refused"]
+                emit({"plan": {"grade_id": cell.get("grade_id"), "refused": refused}})
             if cell.get("grade"):
                 self._run_test_cell(cell)
             else:
                 self._execute(cell["source"])
                 if cell.get("locked"):
                     self.guard.learn_aliases(self.shell)
-            emit(
-                {
-                    "index": cell["index"],
-                    "outputs": self.sink.outputs,
-                    "execution_count": self.shell.execution_count - 1,
-                    "faults": sorted(f.value for f in self.faults),
-                }
+                    ownership.learn(self.shell.user_ns)
+            emit({"cell": self.cell_message(cell)})
+
+    def cell_message(self, cell: dict) -> dict:
+        return {
+            "index": cell["index"],
+            "outputs": self.sink.outputs,
+            "execution_count": self.shell.execution_count - 1,
+            "faults": sorted(f.value for f in self.faults),
+        }
+
+    def check(self, cell: dict, message: dict, ownership: checker.Ownership, caller=None) -> dict:
+        """Checker side: run one test cell on the learner's values."""
+        self.sink = OutputSink(self.limits.output_bytes)
+        refused = checker.inject(self.shell.user_ns, message, ownership, caller)
+        if refused:
+            self.sink.stream(
+                "stdout",
+                "採点に渡せない値があります（" + "、".join(refused) + "）。"
+                "数値・文字列・表（DataFrame）などのデータにしてください。\n",
             )
+        self._execute(cell["source"])
+        return self.cell_message(cell)
 
     def _run_test_cell(self, cell: dict) -> None:
         problems = self.guard.restore(self.shell)

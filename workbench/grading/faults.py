@@ -15,6 +15,7 @@ class Fault(StrEnum):
     OUTPUT_LIMIT = "output_limit"
     TAMPERING = "tampering"
     INTERNAL = "internal"
+    REFUSED_FILE = "refused_file"
 
     @property
     def label(self) -> str:
@@ -29,6 +30,7 @@ LABELS = {
     Fault.OUTPUT_LIMIT: "出力上限",
     Fault.TAMPERING: "改ざん検出",
     Fault.INTERNAL: "採点システムのエラー",
+    Fault.REFUSED_FILE: "受け付けないファイル",
 }
 
 EXPLANATIONS = {
@@ -38,5 +40,7 @@ EXPLANATIONS = {
     Fault.MALFORMED: "提出ファイルがノートブックとして読み込めませんでした（壊れています）。",
     Fault.OUTPUT_LIMIT: "出力が上限を超えたため、超えた部分を省略しました。",
     Fault.TAMPERING: "テストが使う関数の書き換えを検出したため、そのテストは0点です。",
-    Fault.INTERNAL: "採点システム側でエラーが起きました。講師に連絡してください。",
+    Fault.INTERNAL: "採点システム側でエラーが起きました。次の採点で採点し直します。",
+    Fault.REFUSED_FILE: "提出フォルダのリンク（ショートカット）や特殊ファイルは受け付けません。"
+    "データはファイルそのものを提出してください。",
 }

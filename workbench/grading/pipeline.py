@@ -11,7 +11,7 @@ import shutil
 import time
 import warnings
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -19,13 +19,20 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from workbench import datasets
 from workbench.course import CourseError
-from workbench.grading import steps
+from workbench.grading import plan, steps
 from workbench.grading.backends import DaskBackend, LocalBackend
-from workbench.grading.course import Course, one_transaction, open_gradebook, shared_gradebook
+from workbench.grading.course import (
+    Course,
+    assignment_lock,
+    one_transaction,
+    open_gradebook,
+    shared_gradebook,
+)
 from workbench.grading.executor import Limits
 from workbench.grading.faults import Fault
 from workbench.grading.ledger import Ledger
-from workbench.grading.submissions import Submission, discover, extra_files
+from workbench.grading.submissions import Submission, discover, extra_files, regular_files
+from workbench.grading.warm import internal_fault
 
 
 class GradingError(CourseError):
@@ -36,12 +43,18 @@ class GradingError(CourseError):
 class Options:
     students: list[str] | None = None
     workers: int = 2
-    limits: Limits = field(default_factory=Limits)
+    # None: the course's nbgrader_config.py decides (ExecutePreprocessor.timeout), so
+    # `workbench grade` and `nbgrader autograde` agree; a Limits given here overrides it.
+    limits: Limits | None = None
     scheduler: str | None = None
     force: bool = False
     figures: bool = False
     progress: bool = True
     db_url: str | None = None
+    sandbox: bool = True  # False = --no-sandbox (learner code runs without bubblewrap)
+    # Defences to switch off ("checker", "reaper", "nondumpable", "links"): only for the
+    # hostile-submission suite's negative controls, never for real grading.
+    disabled_defences: frozenset[str] | set[str] = frozenset()
 
 
 @dataclass
@@ -79,9 +92,19 @@ def grade(assignment: str, course_root: Path, options: Options | None = None) ->
     warnings.filterwarnings("ignore", message=".*not in session.*")
     started = time.monotonic()
     course = Course.load(course_root, options.db_url)
-    for name in datasets.names():  # the sandbox sees datasets read-only: build them first
-        datasets.build(name, "small")
-    ledger = Ledger(course.root / ".workbench" / "grader-ledger.sqlite")
+    if options.limits is None:
+        options = replace(options, limits=course.limits())
+    disabled = frozenset(options.disabled_defences)
+    with assignment_lock(course, assignment):
+        for name in datasets.names():  # the sandbox sees datasets read-only: build them first
+            datasets.build(name, "small")
+        ledger = Ledger(course.root / ".workbench" / "grader-ledger.sqlite")
+        summary = _grade_locked(course, assignment, options, ledger, disabled)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _grade_locked(course, assignment, options, ledger, disabled) -> Summary:
     gradebook = open_gradebook(course)
     try:
         notebook_names = _notebook_names(gradebook, assignment)
@@ -93,20 +116,36 @@ def grade(assignment: str, course_root: Path, options: Options | None = None) ->
         ]
         summary = Summary(skipped=len(submissions) - len(todo))
         preload = _instructor_imports(course, assignment, notebook_names)
+        settings = (options.figures, preload, options.sandbox, disabled)
         backend = (
-            DaskBackend(options.scheduler, options.figures, preload)
+            DaskBackend(options.scheduler, *settings)
             if options.scheduler
-            else LocalBackend(options.workers, options.figures, preload)
+            else LocalBackend(options.workers, *settings)
         )
         try:
-            with shared_gradebook(gradebook) as cached:
-                _run(course, cached, ledger, backend, todo, notebook_names, options, summary)
+            if todo:
+                checked = (
+                    {}
+                    if "checker" in disabled
+                    else plan.plan(course, backend, assignment, options.limits)
+                )
+                with shared_gradebook(gradebook) as cached:
+                    _run(
+                        course,
+                        cached,
+                        ledger,
+                        backend,
+                        todo,
+                        notebook_names,
+                        options,
+                        summary,
+                        checked,
+                    )
         finally:
             backend.close()
     finally:
         gradebook.close()
         ledger.close()
-    summary.seconds = time.monotonic() - started
     return summary
 
 
@@ -125,7 +164,9 @@ def _notebook_names(gradebook: Gradebook, assignment: str) -> list[str]:
         ) from None
 
 
-def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summary) -> None:
+def _run(
+    course, gradebook, ledger, backend, todo, notebook_names, options, summary, checked
+) -> None:
     from tqdm import tqdm
 
     progress = tqdm(total=len(todo), unit="件", desc="採点", disable=not options.progress)
@@ -135,7 +176,7 @@ def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summ
     exhausted = False
     # The course's own files (data the notebooks read) are the same for everyone: read
     # them once, not once per submission.
-    course_files = extra_files(course.source(todo[0].assignment)) if todo else {}
+    course_files = extra_files(course.source(todo[0].assignment))[0] if todo else {}
     while in_flight or not exhausted:
         while not exhausted and len(in_flight) < limit:
             submission = next(queue, None)
@@ -151,6 +192,7 @@ def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summ
                 in_flight,
                 backend,
                 course_files,
+                checked,
             )
             if not pending.waiting:
                 _finish(course, gradebook, ledger, pending, summary, progress)
@@ -158,7 +200,13 @@ def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summ
             continue
         for future in backend.completed(list(in_flight)):
             pending, name, sanitized = in_flight.pop(future)
-            result = future.result()
+            try:
+                result = future.result()
+            except Exception as error:  # a lost worker or a crashed backend: our fault
+                result = internal_fault(
+                    {"job_id": f"{pending.submission.student}/{name}"},
+                    f"採点システムのエラー: {type(error).__name__}",
+                )
             pending.notebooks[name] = steps.merge_outputs(sanitized, result)
             pending.faults.update(result["faults"])
             if result["detail"]:
@@ -171,12 +219,25 @@ def _run(course, gradebook, ledger, backend, todo, notebook_names, options, summ
 
 
 def _prepare(
-    course, gradebook, submission, notebook_names, options, in_flight, backend, course_files
+    course,
+    gradebook,
+    submission,
+    notebook_names,
+    options,
+    in_flight,
+    backend,
+    course_files,
+    checked,
 ) -> _Pending:
     """Sanitize each notebook of a submission and send it off; malformed ones fail here."""
     pending = _Pending(submission, {}, set())
+    follow = "links" in options.disabled_defences
+    learner_files, refused = extra_files(submission.folder, follow_links=follow)
+    if refused:
+        pending.faults.add(Fault.REFUSED_FILE.value)
+        pending.details.append("受け付けないファイル: " + "、".join(refused))
     # As nbgrader does, the course's files replace same-named files the learner sent.
-    files = {**extra_files(submission.folder), **course_files}
+    files = {**learner_files, **course_files}
     limits = options.limits
     for name in notebook_names:
         path = submission.notebook(name)
@@ -197,7 +258,7 @@ def _prepare(
         job = {
             "job_id": f"{submission.student}/{name}",
             "limits": limits.__dict__,
-            "cells": steps.job_cells(sanitized),
+            "cells": steps.job_cells(sanitized, checked.get(name)),
             "files": files,
         }
         in_flight[backend.submit(job)] = (pending, name, sanitized)
@@ -244,10 +305,13 @@ def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, prog
             recorded[name] = steps.record(course, notebook, res)
     _write_autograded(course, ledger, submission, recorded)
     detail = " / ".join(pending.details)
+    # A fault the grader caused is not the learner's: the submission is recorded (so the
+    # instructor sees it) under a digest that never matches, so a resumed run retries it.
+    retry = Fault.INTERNAL.value in pending.faults
     ledger.mark(
         submission.assignment,
         submission.student,
-        submission.digest,
+        RETRY_PREFIX + submission.digest if retry else submission.digest,
         sorted(pending.faults),
         detail,
         pending.seconds,
@@ -255,6 +319,9 @@ def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, prog
     summary.graded += 1
     summary.faults.update(pending.faults)
     progress.update(1)
+
+
+RETRY_PREFIX = "retry:"
 
 
 def _score_missing(gradebook, submission: Submission, name: str) -> None:
@@ -270,7 +337,13 @@ def _write_autograded(course, ledger, submission: Submission, notebooks: dict) -
     target = course.autograded(submission.student, submission.assignment)
     staging = target.with_name(target.name + ".grading")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(submission.folder, staging, ignore=shutil.ignore_patterns("*.ipynb"))
+    # Only the learner's regular files are copied: links and devices are left out
+    # (submissions.refused_paths), so no link can pull a file from outside into view.
+    staging.mkdir(parents=True)
+    for relative in regular_files(submission.folder):
+        if relative.suffix != ".ipynb":
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(submission.folder / relative, staging / relative, follow_symlinks=False)
     source = course.source(submission.assignment)
     for path in source.rglob("*") if source.is_dir() else []:
         relative = path.relative_to(source)
@@ -279,18 +352,30 @@ def _write_autograded(course, ledger, submission: Submission, notebooks: dict) -
             shutil.copy2(path, staging / relative)
     for name, notebook in notebooks.items():
         nbformat.write(notebook, staging / f"{name}.ipynb")
-    previous = ledger.digest(submission.assignment, submission.student)
+    previous = (ledger.digest(submission.assignment, submission.student) or "").removeprefix(
+        RETRY_PREFIX
+    )
     if target.exists():
         if previous and previous != submission.digest:
             archive = (
                 course.root / ".workbench" / "archive" / submission.assignment / submission.student
             )
             archive.mkdir(parents=True, exist_ok=True)
-            target.rename(archive / previous[:16])
+            target.rename(_archive_name(archive, previous))
         else:
             shutil.rmtree(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging.rename(target)
+
+
+def _archive_name(archive: Path, digest: str) -> Path:
+    """A name no earlier archive has: A → B → A resubmissions keep every version."""
+    candidate = archive / digest[:16]
+    count = 1
+    while candidate.exists():
+        count += 1
+        candidate = archive / f"{digest[:16]}-{count}"
+    return candidate
 
 
 def _ignored(course, relative: Path) -> bool:

@@ -11,7 +11,9 @@ MAX_MESSAGE = 256 * 1024 * 1024
 
 
 def write_message(stream: IO[bytes], message: Any) -> None:
-    payload = json.dumps(message, ensure_ascii=False).encode("utf-8")
+    # surrogatepass: any Python string crosses intact (a lone surrogate a learner printed
+    # is escaped later, when the notebook is saved), instead of failing the whole job.
+    payload = json.dumps(message, ensure_ascii=False).encode("utf-8", "surrogatepass")
     stream.write(_HEADER.pack(len(payload)) + payload)
     stream.flush()
 
@@ -27,7 +29,10 @@ def read_message(stream: IO[bytes]) -> Any | None:
     payload = _read_exactly(stream, length)
     if payload is None:
         return None
-    return json.loads(payload.decode("utf-8"))
+    try:
+        return json.loads(payload.decode("utf-8", "surrogatepass"))
+    except RecursionError:  # absurdly nested JSON is a broken stream, like any other
+        raise ValueError("message nested too deeply") from None
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:

@@ -1,4 +1,4 @@
-"""How a warm process is started: inside bubblewrap where available, else with a warning.
+"""How a warm process is started: inside bubblewrap, or not at all unless told otherwise.
 
 The sandbox sees the system and the Python environment read-only, the workbench package
 and the built datasets read-only, a private /tmp for scratch, no network and no other
@@ -15,6 +15,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.paths import REPO_ROOT, datasets_dir
 
 SYSTEM_DIRS = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/opt")
@@ -23,6 +24,19 @@ ENV_PASSTHROUGH = ("LANG", "LC_ALL", "TZ", "PATH")
 
 class SandboxUnavailableWarning(RuntimeWarning):
     pass
+
+
+class SandboxUnavailable(WorkbenchError):
+    """bubblewrap is missing: grading fails closed rather than run learner code bare."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "採点用のサンドボックス bubblewrap（bwrap コマンド）が見つかりません。"
+            "受講者のコードをサンドボックスなしで実行しないよう、採点を中止しました。"
+            "Debian/Ubuntu では `sudo apt-get install bubblewrap` で導入してください。"
+            "信頼できる提出物だけを採点する場合に限り、`--no-sandbox` を付けると"
+            "サンドボックスなしで採点します（時間・メモリ・出力の上限のみ有効）。"
+        )
 
 
 def bubblewrap() -> str | None:
@@ -36,9 +50,17 @@ def _readable_paths() -> list[Path]:
 
 
 def warm_process_command(
-    figures: bool = False, preload: tuple[str, ...] = ()
+    figures: bool = False,
+    preload: tuple[str, ...] = (),
+    sandbox: bool = True,
+    disabled: frozenset[str] = frozenset(),
 ) -> tuple[list[str], dict[str, str]]:
-    """Command and environment that start ``workbench.grading.zygote``."""
+    """Command and environment that start ``workbench.grading.zygote``.
+
+    ``sandbox=False`` (``--no-sandbox``) runs without bubblewrap after a warning;
+    otherwise a missing bubblewrap raises ``SandboxUnavailable``. ``disabled`` names
+    defences to switch off, for the hostile-submission suite's negative controls only.
+    """
     python = [sys.executable, "-m", "workbench.grading.zygote"]
     env = {k: os.environ[k] for k in ENV_PASSTHROUGH if k in os.environ}
     env.update(
@@ -50,14 +72,16 @@ def warm_process_command(
             "WORKBENCH_GRADER_PRELOAD": ",".join(preload),
             "WORKBENCH_GRADER_SCRATCH": "/tmp",
             "WORKBENCH_DATASETS_DIR": str(datasets_dir()),
+            "WORKBENCH_GRADER_DISABLED": ",".join(sorted(disabled)),
         }
     )
-    tool = bubblewrap()
+    tool = bubblewrap() if sandbox else None
     if tool is None:
+        if sandbox:
+            raise SandboxUnavailable()
         warnings.warn(
-            "bubblewrap (bwrap) が見つかりません。サンドボックスなしで採点します"
-            "（時間・メモリ・出力の上限のみ有効、ファイルとネットワークは制限されません）。"
-            "Debian/Ubuntu では apt-get install bubblewrap で導入できます。",
+            "--no-sandbox: サンドボックスなしで採点します"
+            "（時間・メモリ・出力の上限のみ有効、ファイルとネットワークは制限されません）。",
             SandboxUnavailableWarning,
             stacklevel=2,
         )

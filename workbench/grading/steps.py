@@ -25,6 +25,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
+from workbench.grading.checker import referenced_names
 from workbench.grading.faults import EXPLANATIONS, Fault
 
 # nbgrader ends sanitizing with CheckCellMetadata (a JSON-schema check of every cell's
@@ -80,21 +81,61 @@ def sanitize(course, gradebook, nb: NotebookNode, res: dict) -> NotebookNode:
     return _apply(SANITIZE, course, nb, res)
 
 
-def job_cells(nb: NotebookNode) -> list[dict]:
-    """The code cells to execute, with what the executor must know about each."""
+def job_cells(nb: NotebookNode, checked: dict[str, bool] | None = None) -> list[dict]:
+    """The code cells to execute, with what the executor must know about each.
+
+    ``checked`` (from the plan run of the instructor's notebook) says which test cells
+    the checker decides outside the learner's process (``checker.py``).
+    """
     cells = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        cells.append(
-            {
-                "index": index,
-                "source": cell.source,
-                "grade": utils.is_grade(cell) and not utils.is_solution(cell),
-                "locked": utils.is_locked(cell),
-            }
-        )
+        grade = utils.is_grade(cell) and not utils.is_solution(cell)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        entry = {
+            "index": index,
+            "source": cell.source,
+            "grade": grade,
+            "locked": utils.is_locked(cell),
+            "grade_id": grade_id,
+        }
+        if grade:
+            entry["names"] = referenced_names(cell.source)
+            entry["check"] = bool(checked and checked.get(grade_id))
+        cells.append(entry)
     return cells
+
+
+def verdict(outputs: list[dict]) -> str:
+    """"fail", "partial: x" or "pass", as nbgrader's ``determine_grade`` reads outputs."""
+    for output in outputs:
+        if output.get("output_type") == "error":
+            return "fail"
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            return "fail"
+    for output in outputs:
+        if output.get("output_type") == "execute_result":
+            try:
+                return f"partial: {float(output['data']['text/plain'])}"
+            except (KeyError, TypeError, ValueError):
+                pass
+    return "pass"
+
+
+def printable(value):
+    """Outputs with unencodable text (lone surrogates) escaped, so they always save."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    return value
 
 
 def merge_outputs(nb: NotebookNode, result: dict) -> NotebookNode:
@@ -111,7 +152,8 @@ def merge_outputs(nb: NotebookNode, result: dict) -> NotebookNode:
         if cell.cell_type != "code":
             continue
         if index in executed:
-            cell.outputs = [nbformat.from_dict(o) for o in executed[index]["outputs"]]
+            outputs = printable(executed[index]["outputs"])
+            cell.outputs = [nbformat.from_dict(o) for o in outputs]
             cell.execution_count = executed[index]["execution_count"]
         else:
             cell.outputs = [
@@ -133,7 +175,7 @@ def grader_note(faults: list[Fault], detail: str) -> NotebookNode:
     lines = ["## ⚠ 採点メモ", ""]
     lines += [f"- **{fault.label}**: {EXPLANATIONS[fault]}" for fault in faults]
     if detail:
-        lines.append(f"- 詳細: {detail}")
+        lines.append(f"- 詳細: {printable(detail)}")
     cell = nbformat.v4.new_markdown_cell("\n".join(lines), id="workbench-grader-note")
     cell.metadata["workbench"] = {"grader_note": True, "faults": [f.value for f in faults]}
     return cell

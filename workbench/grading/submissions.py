@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,13 +26,50 @@ class Submission:
 
 
 def digest_folder(folder: Path) -> str:
-    """A fingerprint of everything submitted: a resubmission changes it."""
+    """A fingerprint of everything submitted: a resubmission changes it.
+
+    Links are fingerprinted by where they point, never followed.
+    """
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            digest.update(b"link:" + str(path.relative_to(folder)).encode() + b"\0")
+            digest.update(os.readlink(path).encode())
+        elif path.is_file():
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def regular_files(folder: Path) -> list[Path]:
+    """Relative paths of the regular files in ``folder``, never through a link."""
+    return [folder_path for folder_path, _ in _walk(folder)[0]]
+
+
+def _walk(folder: Path) -> tuple[list[tuple[Path, int]], list[str]]:
+    """(relative path, size) of regular files, and the names refused with the reason.
+
+    A submission carries data, not links: a symbolic link (to a file or folder), a
+    device, a FIFO or a socket is refused, so it can never bring a file from outside the
+    submission (the gradebook, another learner's work) into the sandbox or the feedback.
+    """
+    files, refused = [], []
+    for root, dirs, names in os.walk(folder, followlinks=False):
+        for name in sorted(dirs):
+            if os.path.islink(os.path.join(root, name)):
+                refused.append(str(Path(root, name).relative_to(folder)) + "（リンク）")
+        for name in sorted(names):
+            path = Path(root, name)
+            mode = path.lstat().st_mode
+            relative = path.relative_to(folder)
+            if stat.S_ISLNK(mode):
+                refused.append(f"{relative}（リンク）")
+            elif not stat.S_ISREG(mode):
+                refused.append(f"{relative}（特殊ファイル）")
+            else:
+                files.append((relative, path.lstat().st_size))
+    return sorted(files), refused
 
 
 def discover(course, assignment: str, students: list[str] | None = None) -> list[Submission]:
@@ -51,20 +90,24 @@ def discover(course, assignment: str, students: list[str] | None = None) -> list
     return found
 
 
-def extra_files(*folders: Path) -> dict[str, str]:
-    """Non-notebook files the notebook may read (data the learner or course provides).
+def extra_files(folder: Path, follow_links: bool = False) -> tuple[dict[str, str], list[str]]:
+    """Non-notebook files the notebook may read, and the names refused (see ``_walk``).
 
-    Later folders win, as nbgrader copies the course's own files over the learner's.
+    ``follow_links`` restores the old, unsafe behaviour for the hostile-submission
+    suite's negative control only.
     """
     files: dict[str, str] = {}
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if (
-                path.is_file()
-                and path.suffix != ".ipynb"
-                and path.stat().st_size <= MAX_EXTRA_FILE_BYTES
-            ):
-                files[str(path.relative_to(folder))] = base64.b64encode(path.read_bytes()).decode()
-    return files
+    if not folder.is_dir():
+        return files, []
+    if follow_links:
+        found = [
+            (p.relative_to(folder), p.stat().st_size) for p in folder.rglob("*") if p.is_file()
+        ]
+        refused = []
+    else:
+        found, refused = _walk(folder)
+    for relative, size in found:
+        if relative.suffix != ".ipynb" and size <= MAX_EXTRA_FILE_BYTES:
+            data = (folder / relative).read_bytes()
+            files[str(relative)] = base64.b64encode(data).decode()
+    return files, refused

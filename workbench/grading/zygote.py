@@ -31,6 +31,8 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from workbench.grading import isolation  # noqa: E402
+from workbench.grading.executor import OutputSink  # noqa: E402
 from workbench.grading.faults import Fault  # noqa: E402
 from workbench.grading.protocol import read_message, write_message  # noqa: E402
 
@@ -74,30 +76,85 @@ def preload(extra: list[str] | None = None) -> None:
     plt.close(figure)
 
 
-def _memory_limit_bytes(memory_mb: int) -> int:
-    """Address-space limit: what this process already maps plus the allowance."""
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[0])
+def _memory_limit_bytes(memory_mb: int) -> int | None:
+    """Address-space limit: what this process already maps plus the allowance.
+
+    Linux reports the mapped size in /proc/self/statm. Elsewhere (macOS) there is no such
+    file and RLIMIT_AS is not enforced by the kernel: no limit is set (README.md).
+    """
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[0])
+    except OSError:
+        return None
     return pages * resource.getpagesize() + memory_mb * 1024 * 1024
 
 
-def _child(job: dict, shell, guard, write_fd: int) -> None:
-    from workbench.grading.executor import Limits, NotebookRunner
-
-    limits = Limits(**job["limits"])
+def _enter_child(limits, keep: tuple[int, ...]) -> None:
+    """Common set-up of a forked learner or checker process."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # C-level writes must never reach the protocol pipe
         os.dup2(devnull, fd)
+    # Only the process's own pipes stay open: never the warm process's stream or the
+    # other process's pipes.
+    for fd in _open_fds():
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     limit = _memory_limit_bytes(limits.memory_mb)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if limit is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024, 64 * 1024 * 1024))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    out = os.fdopen(write_fd, "wb")
+
+
+def _open_fds() -> list[int]:
+    try:
+        return [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:  # macOS
+        return list(range(3, 256))
+
+
+def _learner(job: dict, shell, guard, write_fd: int, command_fd: int) -> None:
+    from workbench.grading.executor import Limits, NotebookRunner
+
+    limits = Limits(**job["limits"])
+    _enter_child(limits, (write_fd, command_fd))
+    out, commands = os.fdopen(write_fd, "wb"), os.fdopen(command_fd, "rb", buffering=0)
     runner = NotebookRunner(shell, limits, guard)
-    runner.run(job["cells"], lambda message: write_message(out, {"cell": message}))
+    emit = lambda message: write_message(out, message)  # noqa: E731
+    runner.run(job["cells"], emit, job.get("plan", False), commands)
     write_message(out, {"done": True})
     out.close()
+
+
+def _checker(job: dict, shell, guard, read_fd: int, write_fd: int) -> None:
+    """The checker: forked before the learner's process, so no learner code ever ran here."""
+    from workbench.grading.calls import Caller
+    from workbench.grading.checker import Ownership
+    from workbench.grading.executor import Limits, NotebookRunner
+
+    limits = Limits(**job["limits"])
+    _enter_child(limits, (read_fd, write_fd))
+    commands, out = os.fdopen(read_fd, "rb", buffering=0), os.fdopen(write_fd, "wb")
+    caller = Caller(out, commands)
+    runner = NotebookRunner(shell, limits, guard)
+    runner.start()
+    ownership = Ownership()
+    cells = {cell["index"]: cell for cell in job["cells"]}
+    locked = [c for c in job["cells"] if c.get("locked") and not c.get("grade")]
+    while (message := read_message(commands)) is not None:
+        index = message.get("index") if isinstance(message, dict) else None
+        if index not in cells:  # e.g. a reply that came after its call timed out
+            continue
+        while locked and locked[0]["index"] < index:  # the instructor's state, rebuilt here
+            runner.sink = OutputSink(limits.output_bytes)
+            runner._execute(locked.pop(0)["source"])
+            ownership.learn(shell.user_ns)
+        write_message(out, runner.check(cells[index], message, ownership, caller))
 
 
 def _write_files(folder: Path, files: dict[str, str]) -> None:
@@ -109,29 +166,146 @@ def _write_files(folder: Path, files: dict[str, str]) -> None:
         target.write_bytes(base64.b64decode(encoded))
 
 
-def run_job(job: dict, shell, guard, scratch_root: str) -> dict:
-    scratch = Path(tempfile.mkdtemp(prefix="job-", dir=scratch_root))
-    _write_files(scratch, job.get("files", {}))
-    read_fd, write_fd = os.pipe()
-    started = time.monotonic()
+def _fork(target, *args) -> int:
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
-            os.close(read_fd)
-            os.chdir(scratch)
-            _child(job, shell, guard, write_fd)
+            target(*args)
         finally:
             os._exit(0)
+    return pid
+
+
+def run_job(job: dict, shell, guard, scratch_root: str, defences: frozenset) -> dict:
+    scratch = Path(tempfile.mkdtemp(prefix="job-", dir=scratch_root))
+    _write_files(scratch, job.get("files", {}))
+    started = time.monotonic()
+    checker = None
+    if any(cell.get("check") for cell in job["cells"]) and not job.get("plan"):
+        checker = _CheckerProcess(job, shell, guard, scratch)
+    read_fd, write_fd = os.pipe()
+    command_read, command_write = os.pipe()
+
+    def learner() -> None:
+        os.close(read_fd)
+        os.close(command_write)
+        os.chdir(scratch)
+        _learner(job, shell, guard, write_fd, command_read)
+
+    pid = _fork(learner)
     os.close(write_fd)
+    os.close(command_read)
+    # Unbuffered: select() must see every byte not yet read, or a message already in a
+    # buffer would wait for the deadline.
+    pipe = os.fdopen(read_fd, "rb", buffering=0)
+    commands = os.fdopen(command_write, "wb")
     try:
-        return _collect(job, pid, os.fdopen(read_fd, "rb"), started)
+        return _collect(job, pid, pipe, commands, started, checker)
     finally:
+        try:
+            commands.close()
+        except OSError:
+            pass
+        if checker is not None:
+            checker.close()
+        if "reaper" not in defences:
+            isolation.reap_orphans()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _collect(job: dict, pid: int, pipe, started: float) -> dict:
+class _CheckerProcess:
+    """The parent's handle on one job's checker; restarted if a test kills it."""
+
+    def __init__(self, job: dict, shell, guard, scratch: Path):
+        self.job, self.shell, self.guard, self.scratch = job, shell, guard, scratch
+        self.pid = None
+
+    def _start(self) -> None:
+        command_read, command_write = os.pipe()
+        result_read, result_write = os.pipe()
+
+        def run() -> None:
+            os.close(command_write)
+            os.close(result_read)
+            os.chdir(self.scratch)
+            _checker(self.job, self.shell, self.guard, command_read, result_write)
+
+        self.pid = _fork(run)
+        os.close(command_read)
+        os.close(result_write)
+        self.commands = os.fdopen(command_write, "wb")
+        self.results = os.fdopen(result_read, "rb", buffering=0)
+
+    def check(self, snapshot: dict, deadline: float, relay) -> tuple[dict | None, Fault | None]:
+        """The test cell's result, or ``(None, fault)`` if the checker had to be stopped.
+
+        While the test runs, its calls of learner functions are passed to ``relay``.
+        """
+        if self.pid is None:
+            self._start()
+        try:
+            write_message(self.commands, snapshot)
+            while True:
+                remaining = max(deadline - time.monotonic(), 0)
+                ready, _, _ = select.select([self.results], [], [], remaining)
+                if not ready:
+                    self.close()
+                    return None, Fault.TIMEOUT
+                result = read_message(self.results)
+                if not (isinstance(result, dict) and "call" in result):
+                    break
+                write_message(self.commands, {"reply": relay(result["call"])})
+        except (OSError, ValueError):
+            result = None
+        if result is None:
+            status = self.close()
+            killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+            return None, Fault.MEMORY if killed else Fault.KERNEL_DIED
+        return result, None
+
+    def close(self) -> int:
+        if self.pid is None:
+            return 0
+        for stream in (self.commands, self.results):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        return status
+
+
+LEARNER_FAULTS = {Fault.TIMEOUT, Fault.MEMORY, Fault.OUTPUT_LIMIT, Fault.TAMPERING}
+
+
+def _valid_cell(message, indices: set[int]) -> bool:
+    """A cell report the learner's process could honestly have made (it may still lie)."""
+    if not isinstance(message, dict) or message.get("index") not in indices:
+        return False
+    outputs = message.get("outputs")
+    return isinstance(outputs, list) and all(
+        isinstance(o, dict) and o.get("output_type") in OUTPUT_TYPES for o in outputs
+    )
+
+
+OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
+
+
+def _collect(
+    job: dict, pid: int, pipe, commands, started: float, checker: _CheckerProcess | None
+) -> dict:
     limits = job["limits"]
-    cells, done, killed_for = [], False, None
+    indices = {cell["index"] for cell in job["cells"]}
+    checked = {cell["index"] for cell in job["cells"] if cell.get("check")} if checker else set()
+    cells: dict[int, dict] = {}
+    plan: dict[str, bool] = {}
+    faults: set[str] = set()
+    done, killed_for, broken = False, None, ""
     last_progress = started
     while True:
         now = time.monotonic()
@@ -144,21 +318,52 @@ def _collect(job: dict, pid: int, pipe, started: float) -> dict:
             killed_for = Fault.TIMEOUT
             os.kill(pid, signal.SIGKILL)
             break
-        message = read_message(pipe)
-        if message is None:
+        try:
+            message = read_message(pipe)
+        except (ValueError, UnicodeDecodeError):
+            message, broken = None, "結果の送信が壊れていました。"
+        if message is None or not isinstance(message, dict):
             break
         if message.get("done"):
             done = True
             break
-        cells.append(message["cell"])
+        cell, snap = message.get("cell"), message.get("snapshot")
+        if "plan" in message and job.get("plan"):
+            plan[str(message["plan"].get("grade_id"))] = message["plan"].get("refused", {})
+        elif _valid_cell(cell, indices) and cell["index"] not in checked:
+            cells[cell["index"]] = cell
+            reported = cell.get("faults")
+            faults = (
+                {f for f in reported if f in LEARNER_FAULTS}
+                if isinstance(reported, list)
+                else faults
+            )
+        elif isinstance(snap, dict) and snap.get("index") in checked - cells.keys():
+            relay = _relay(pipe, commands, limits["cell_timeout"] + GRACE_SECONDS)
+            result, fault = checker.check(snap, started + limits["notebook_timeout"], relay)
+            if snap.get("calls"):
+                _send(commands, {"continue": True})
+            if fault is None and _valid_cell(result, {snap["index"]}):
+                cells[snap["index"]] = result
+                faults.update(f for f in result.get("faults", []) if f in LEARNER_FAULTS)
+            else:
+                fault = fault or Fault.KERNEL_DIED
+                faults.add(fault.value)
+                cells[snap["index"]] = _failed_cell(snap["index"], fault)
         last_progress = time.monotonic()
     pipe.close()
+    if broken or (killed_for is None and not done):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     _, status = os.waitpid(pid, 0)
-    faults = set(cells[-1]["faults"]) if cells else set()
-    detail = ""
+    detail = broken
     if killed_for is not None:
         faults.add(killed_for.value)
         detail = "実行時間の上限を超えたため、実行を打ち切りました。"
+    elif broken:
+        faults.add(Fault.KERNEL_DIED.value)
     elif not done:
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
             faults.add(Fault.MEMORY.value)  # the kernel's OOM killer is the usual sender
@@ -168,13 +373,58 @@ def _collect(job: dict, pid: int, pipe, started: float) -> dict:
             code = os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
             kind = "シグナル" if os.WIFSIGNALED(status) else "終了コード"
             detail = f"実行中にプロセスが終了しました（{kind} {code}）。"
-    return {
+    result = {
         "job_id": job["job_id"],
-        "cells": cells,
+        "cells": [cells[index] for index in sorted(cells)],
         "completed": done,
         "faults": sorted(faults),
         "detail": detail,
         "seconds": round(time.monotonic() - started, 3),
+    }
+    if job.get("plan"):
+        result["plan"] = plan
+    return result
+
+
+def _relay(pipe, commands, timeout: float):
+    """Pass one call of a learner function to the learner's process; return its reply."""
+
+    def relay(call) -> dict:
+        if not _send(commands, {"call": call}):
+            return {"error": ["RuntimeError", "受講者のプロセスが応答しません"]}
+        try:
+            ready, _, _ = select.select([pipe], [], [], timeout)
+            message = read_message(pipe) if ready else None
+        except (OSError, ValueError):
+            message = None
+        if isinstance(message, dict) and isinstance(message.get("reply"), dict):
+            return message["reply"]
+        return {"error": ["TimeoutError", "関数の呼び出しに応答がありませんでした"]}
+
+    return relay
+
+
+def _send(stream, message) -> bool:
+    try:
+        write_message(stream, message)
+        return True
+    except OSError:
+        return False
+
+
+def _failed_cell(index: int, fault: Fault) -> dict:
+    return {
+        "index": index,
+        "outputs": [
+            {
+                "output_type": "error",
+                "ename": fault.label,
+                "evalue": "このテストは最後まで実行できませんでした。",
+                "traceback": [],
+            }
+        ],
+        "execution_count": None,
+        "faults": [fault.value],
     }
 
 
@@ -193,9 +443,14 @@ def main() -> None:
     # per notebook) and touch every page, defeating copy-on-write.
     gc.collect()
     gc.freeze()
+    defences = frozenset(os.environ.get("WORKBENCH_GRADER_DISABLED", "").split(","))
+    if sys.platform.startswith("linux"):
+        isolation.harden(defences)
+    # Modules are found only in the environment, never in a folder learners write to.
+    sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != Path(scratch_root).resolve()]
     write_message(stdout, {"ready": True, "pid": os.getpid()})
     while (job := read_message(stdin)) is not None:
-        write_message(stdout, run_job(job, shell, guard, scratch_root))
+        write_message(stdout, run_job(job, shell, guard, scratch_root, defences))
 
 
 if __name__ == "__main__":
