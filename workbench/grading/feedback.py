@@ -33,7 +33,7 @@ from nbgrader import api
 
 from workbench.errors import WorkbenchError
 from workbench.grading.course import Course
-from workbench.grading.feedback_page import Page, build_blocks, render
+from workbench.grading.feedback_page import Page, build_blocks, fault_origin, render
 from workbench.grading.gradebook_views import (
     SubmissionView,
     format_timestamp,
@@ -157,11 +157,20 @@ def notebook_page(
         assignment_score=submission.score(),
         assignment_max=sum(m for m, _ in maxima.values()),
         multiple_notebooks=len({book for book, _ in maxima}) > 1,
-        notes=[note_text(cell) for cell in cells if is_grader_note(cell)],
+        notes=_notes(cells),
         problem=problem,
         questions=questions,
         blocks=blocks,
     )
+
+
+def _notes(cells: list[dict]) -> list[str]:
+    """The grader notes, and which exercise the timeout or crash happened in."""
+    notes = [note_text(cell) for cell in cells if is_grader_note(cell)]
+    origin = fault_origin(cells)
+    if origin is not None:
+        notes.append(f"{origin.fault}が起きた演習: {origin.label}")
+    return notes
 
 
 def generate(

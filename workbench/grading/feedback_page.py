@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from workbench.grading import pages
+from workbench.grading.faults import LABELS, Fault
 from workbench.grading.gradebook_views import GradeView
 from workbench.grading.hidden_tests import (
     ANSI,
@@ -39,11 +40,61 @@ WITHHELD = "（採点用テストの内容を含むおそれがあるため、�
 NO_IMAGE = "（画像を表示できません）"
 NOT_TEXT = "（この出力は HTML などの形式のため、ここでは表示していません）"
 
+#: Faults after which later cells ran on a cut-short namespace (or not at all).
+STOPPING_FAULTS = frozenset(
+    {"CellTimeout"} | {LABELS[f] for f in (Fault.TIMEOUT, Fault.MEMORY, Fault.KERNEL_DIED,
+                                           Fault.INTERNAL)}
+)  # fmt: skip
+
+
+def follows_fault(origin: FaultOrigin) -> str:
+    """The message of a failed check that ran after ``origin`` stopped the notebook."""
+    return (
+        f"❌ {origin.label}で採点時の問題（{origin.fault}）が起きたため、この確認は正しく"
+        "判定できませんでした。その演習を直してから、もう一度実行してみましょう。"
+    )
+
+
 MAX_TEXT_CHARS = 5_000
 MAX_TEXT_LINES = 200
 MAX_IMAGE_BYTES = 3_000_000
 BASE64 = re.compile(r"^[A-Za-z0-9+/]+={0,2}$")
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
+
+
+@dataclass(frozen=True)
+class FaultOrigin:
+    """Where grading of a notebook was cut short: the exercise and the fault's label."""
+
+    label: str
+    fault: str
+
+
+def _stopping_fault(cell: dict) -> str:
+    for output in cell.get("outputs") or []:
+        ename = str(output.get("ename") or "")
+        if output.get("output_type") == "error" and ename in STOPPING_FAULTS:
+            return LABELS[Fault.TIMEOUT] if ename == "CellTimeout" else ename
+    return ""
+
+
+def fault_origin(cells: Sequence[dict]) -> FaultOrigin | None:
+    """The first cell whose run was cut short (a timeout, the process dying), if any.
+
+    A per-cell timeout leaves ``CellTimeout`` in the cell that looped; when the whole
+    notebook was stopped, the cell that was running is the first one marked as not run.
+    """
+    labels = question_labels(cells)
+    heading = ""
+    for cell in cells:
+        if cell.get("cell_type") == "markdown" or is_grader_note(cell):
+            continue
+        grade_id = nbgrader_meta(cell).get("grade_id", "")
+        heading = labels.get(grade_id, heading)
+        fault = _stopping_fault(cell)
+        if fault:
+            return FaultOrigin(heading or "ノートブックの先頭", fault)
+    return None
 
 
 @dataclass
@@ -178,6 +229,8 @@ def build_blocks(
     tests = test_sources(cells, begin, end)
     guard = _cached_guard(tuple(tests.values()), visible_text(cells, tests))
     labels = question_labels(cells)
+    origin = fault_origin(cells)
+    stopped = False  # a cell at or after the fault origin has been reached
     blocks: list[Block] = []
     questions: list[Question] = []
     seen: set[str] = set()
@@ -190,6 +243,7 @@ def build_blocks(
         label = labels.get(grade_id, grade_id)
         if not blocks or blocks[-1].label != label:
             blocks.append(Block("heading", label=label))
+        stopped = stopped or bool(origin and _stopping_fault(cell))
         grade = grades.get(grade_id)
         score = None if grade is None else float(grade.score)
         max_score = float(meta.get("points", 0) if grade is None else grade.max_score)
@@ -214,6 +268,9 @@ def build_blocks(
             passed = score is not None and score >= max_score
             if passed:
                 message = _passed_line(cell, test, guard)
+            elif stopped and origin is not None:
+                # the hint would describe what the fault left behind, not the answer
+                message = follows_fault(origin)
             elif failure is not None:
                 message = learner_message(failure, guard)
             elif score is not None and score > 0:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from IPython.core.inputtransformer2 import TransformerManager
+
 from workbench.grading.faults import EXPLANATIONS, LABELS
 
 HIDDEN_BEGIN = "BEGIN HIDDEN TESTS"
@@ -56,6 +58,7 @@ MAGICS = re.compile(r"^\s*(!|%{1,2}(hist|history|recall|rerun|who|whos|who_ls|sa
                     r"pastebin|load|store|edit|macro|psource|pfile|pinfo2?|pdef|pdoc|run|"
                     r"debug|tb|xmode|env|system|sx|sc|bash|sh|script|writefile)\b)",
                     re.MULTILINE)  # fmt: skip
+_IPYTHON_TRANSFORMER = TransformerManager()
 HIDDEN_NUMBER_DIGITS = 4
 HIDDEN_STRING_CHARS = 6
 HIDDEN_LINE_CHARS = 12
@@ -170,15 +173,47 @@ class HiddenTestGuard:
         return False
 
     def reaches_grader_state(self, code: str) -> bool:
-        """Whether learner ``code`` could read hidden tests or their variables."""
+        """Whether learner ``code`` could read hidden tests or their variables.
+
+        Decided on the parsed code, not on its text: only names the code actually reads
+        (``print(_answer)``, ``In``, ``globals()``), attributes it follows, modules it
+        imports and strings that name an introspection attribute count. ``_`` inside a
+        Japanese name (``"処理時間_分"``) or an assignment target (``a, _ = f()``) does not.
+        """
         if MAGICS.search(code) or re.search(r"\?\s*$", code, re.MULTILINE):
             return True
-        bare = set(re.findall(r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)", code))
-        if bare & (INTROSPECTION_NAMES | self.names):
-            return True
-        if any(re.fullmatch(r"_i?\d+", name) for name in bare):
-            return True
-        return bool(_identifiers(code) & INTROSPECTION_ATTRIBUTES)
+        try:
+            # Parse what IPython runs: any magic becomes get_ipython().run_*_magic(...)
+            tree = ast.parse(_IPYTHON_TRANSFORMER.transform_cell(code))
+        except (SyntaxError, ValueError):
+            # IPython ran nothing of a cell that does not parse: its only output is the
+            # SyntaxError, which ``leaks`` still screens.
+            return False
+        forbidden = INTROSPECTION_NAMES | self.names
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                if node.id in forbidden or node.id in INTROSPECTION_ATTRIBUTES:
+                    return True
+                if re.fullmatch(r"_i{0,3}\d+|_i{1,3}|_+", node.id):
+                    return True
+            elif isinstance(node, ast.Call) and not (node.args or node.keywords):
+                # dir() without arguments lists the namespace, hidden names included
+                if isinstance(node.func, ast.Name) and node.func.id == "dir":
+                    return True
+            elif isinstance(node, ast.Attribute) and node.attr in INTROSPECTION_ATTRIBUTES:
+                return True
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [alias.name for alias in node.names]
+                if isinstance(node, ast.ImportFrom):
+                    modules = [node.module or ""] + modules
+                for module in modules:
+                    if module.split(".")[0] in forbidden | INTROSPECTION_ATTRIBUTES:
+                        return True
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                # getattr-free ways to follow a string: attrgetter("__globals__"), etc.
+                if _identifiers(node.value) & (INTROSPECTION_ATTRIBUTES | self.names):
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
