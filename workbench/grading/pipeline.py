@@ -31,6 +31,7 @@ from workbench.grading.course import (
 from workbench.grading.executor import Limits
 from workbench.grading.faults import Fault
 from workbench.grading.ledger import Ledger
+from workbench.grading.notebook_cells import read_notebook
 from workbench.grading.submissions import Submission, discover, extra_files, regular_files
 from workbench.grading.warm import internal_fault
 
@@ -63,6 +64,7 @@ class Summary:
     skipped: int = 0
     faults: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    students_with_faults: dict[str, list[str]] = field(default_factory=dict)  # student → codes
 
     def lines(self) -> list[str]:
         rate = self.graded / self.seconds if self.seconds else 0.0
@@ -72,6 +74,11 @@ class Summary:
         ]
         for code, count in sorted(self.faults.items()):
             lines.append(f"  {Fault(code).label}: {count} 件")
+        if self.students_with_faults:
+            lines.append("採点時の問題があった受講者（フィードバックとレポートで確認してください）:")
+            for student, codes in sorted(self.students_with_faults.items()):
+                labels = "・".join(Fault(code).label for code in codes)
+                lines.append(f"  {student}: {labels}")
         return lines
 
 
@@ -303,6 +310,9 @@ def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, prog
                 continue
             res = steps.resources(course, submission.student, submission.assignment, name)
             recorded[name] = steps.record(course, notebook, res)
+            previous = _previous_autograded(course, submission, name)
+            changed = steps.changed_answers(previous, notebook)
+            steps.invalidate_manual_scores(gradebook, changed, res)
     _write_autograded(course, ledger, submission, recorded)
     detail = " / ".join(pending.details)
     # A fault the grader caused is not the learner's: the submission is recorded (so the
@@ -318,10 +328,21 @@ def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, prog
     )
     summary.graded += 1
     summary.faults.update(pending.faults)
+    if pending.faults:
+        summary.students_with_faults[submission.student] = sorted(pending.faults)
     progress.update(1)
 
 
 RETRY_PREFIX = "retry:"
+
+
+def _previous_autograded(course, submission: Submission, name: str) -> dict | None:
+    """The notebook as last graded (still in place until ``_write_autograded``), if any."""
+    path = course.autograded(submission.student, submission.assignment) / f"{name}.ipynb"
+    try:
+        return read_notebook(path)
+    except (OSError, ValueError):
+        return None
 
 
 def _score_missing(gradebook, submission: Submission, name: str) -> None:

@@ -186,6 +186,51 @@ def record(course, nb: NotebookNode, res: dict) -> NotebookNode:
     return _apply(RECORD, course, nb, res)
 
 
+def changed_answers(previous: dict | None, nb: NotebookNode) -> list[str]:
+    """Grade ids of answer cells (graded solution cells) whose source differs from before.
+
+    ``previous`` is the previously autograded notebook as plain JSON (None: first grading).
+    """
+    if previous is None:
+        return []
+
+    def answers(cells) -> dict[str, str]:
+        found = {}
+        for cell in cells:
+            meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+            if meta.get("grade") and meta.get("solution") and meta.get("grade_id"):
+                source = cell.get("source") or ""
+                found[meta["grade_id"]] = ("".join(source) if isinstance(source, list)
+                                           else source).strip()  # fmt: skip
+        return found
+
+    before = answers(previous.get("cells") or [])
+    return sorted(
+        grade_id
+        for grade_id, source in answers(nb.cells).items()
+        if grade_id in before and before[grade_id] != source
+    )
+
+
+def invalidate_manual_scores(gradebook, grade_ids: list[str], res: dict) -> list[str]:
+    """A changed answer loses its hand score: it waits for a grader again (要採点).
+
+    nbgrader's SaveAutoGrades keeps ``manual_score`` across resubmissions, so a score
+    given to the old text would silently stand for the new one. Returns the ids reset.
+    """
+    info = res["nbgrader"]
+    reset = []
+    for grade_id in grade_ids:
+        grade = gradebook.find_grade(
+            grade_id, info["notebook"], info["assignment"], info["student"]
+        )
+        if grade.manual_score is not None:
+            grade.manual_score = None
+            grade.needs_manual_grade = True
+            reset.append(grade_id)
+    return reset
+
+
 def imported_modules(notebooks: list[NotebookNode]) -> tuple[str, ...]:
     """Modules the instructor's notebooks import, for the warm process to import once."""
     import ast

@@ -1,0 +1,73 @@
+"""A resubmitted written answer: changed text loses its hand score, unchanged keeps it.
+
+Graded with ``workbench grade`` into a real nbgrader gradebook; the manual score is
+set through nbgrader's API, as formgrader does.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from harness import answered, cells_by_id, make_course, nbgrader, submit
+from nbgrader.api import Gradebook
+
+from workbench.grading import feedback
+from workbench.grading.executor import Limits
+from workbench.grading.pipeline import Options, grade
+
+pytestmark = pytest.mark.slow
+
+UNIT = "01_excel_basics"
+NB = f"{UNIT}.ipynb"
+WRITTEN = "ex10_written"
+LIMITS = Limits(cell_timeout=5, notebook_timeout=60, memory_mb=1024, output_bytes=1_000_000)
+
+
+def _resubmit(root, notebook, stamp: str) -> None:
+    submit(root, "a", UNIT, NB, notebook)
+    (root / "submitted" / "a" / UNIT / "timestamp.txt").write_text(f"{stamp} 09:00:00.000000 UTC")
+
+
+def _written(notebook, text: str):
+    notebook = nbformat.from_dict(notebook)
+    cells_by_id(notebook)[WRITTEN].source = text
+    return notebook
+
+
+def _manual(root, score: float | None = None):
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        found = gradebook.find_grade(WRITTEN, UNIT, UNIT, "a")
+        if score is not None:
+            found.manual_score = score
+            gradebook.db.commit()
+        return found.manual_score, found.needs_manual_grade
+
+
+def test_changed_written_answer_loses_its_hand_score(tmp_path):
+    root = make_course(tmp_path)
+    nbgrader(root, "generate_assignment", UNIT, "--force")
+    source = nbformat.read(root.parent / "courses" / UNIT / NB, as_version=4)
+    release = nbformat.read(root / "release" / UNIT / NB, as_version=4)
+    options = Options(workers=1, progress=False, limits=LIMITS)
+
+    first = _written(answered(release, source), "図書館の利用者数が最も多い。")
+    _resubmit(root, first, "2024-04-01")
+    assert grade(UNIT, root, options).graded == 1
+    assert _manual(root, 2.0) == (2.0, True)
+
+    # unchanged written answer, another code answer changed: the hand score stays
+    code_changed = nbformat.from_dict(first)
+    cells_by_id(code_changed)["ex2"].source += "\nprint('見直しました')"
+    _resubmit(root, code_changed, "2024-04-02")
+    assert grade(UNIT, root, options).graded == 1
+    assert _manual(root)[0] == 2.0
+
+    # changed written answer: back to 要採点
+    _resubmit(root, _written(code_changed, "体育館の使用料収入が最も多い。"), "2024-04-03")
+    assert grade(UNIT, root, options).graded == 1
+    manual, needs = _manual(root)
+    assert manual is None and needs
+    course = feedback.open_course(root)
+    with feedback.assignment_gradebook(course, UNIT) as gradebook:
+        view = feedback.load_submissions(gradebook, UNIT)["a"].grades[UNIT][WRITTEN]
+    assert view.manual_score is None and view.needs_manual_grade  # shown as 採点待ち
