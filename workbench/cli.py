@@ -120,7 +120,8 @@ def _feedback(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from workbench.grading import report
 
-    summary = report.write_report(args.assignment, args.out, args.course_root)
+    rule = report.CompletionRule.from_percent(args.pass_percent, not args.pass_without_written)
+    summary = report.write_report(args.assignment, args.out, args.course_root, rule)
     mean = "—" if summary.mean is None else f"{summary.mean:.1f}点"
     print(
         f"{args.assignment}: 対象 {summary.students}人、提出 {summary.submitted}人、平均 {mean}"
@@ -217,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     cohort.add_argument("assignment", help="課題（単元）名")
     cohort.add_argument("--out", default=None, help="出力フォルダ（既定: grading/reports/課題名）")
     cohort.add_argument("--course-root", default=None, help="nbgrader のコースフォルダ")
+    cohort.add_argument(
+        "--pass-percent", type=float, default=60.0,
+        help="修了とする得点率（%%、既定 60）",
+    )  # fmt: skip
+    cohort.add_argument(
+        "--pass-without-written", action="store_true",
+        help="記述式の採点が済んでいなくても得点率だけで修了を判定する",
+    )  # fmt: skip
     cohort.set_defaults(handler=_report)
     grader = commands.add_parser(
         "grade", help="提出物を並列・サンドボックスで自動採点する（nbgrader の gradebook に記録）"

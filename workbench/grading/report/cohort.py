@@ -21,6 +21,7 @@ from workbench.errors import WorkbenchError
 from workbench.grading import feedback, gradebook_views, hidden_tests
 from workbench.grading import notebook_cells as nb_cells
 from workbench.grading.faults import Fault
+from workbench.grading.report.followup import UNATTEMPTED
 
 JST = timezone(timedelta(hours=9), "JST")
 
@@ -64,6 +65,8 @@ class StudentRecord:
     scores: dict[tuple[str, str], float | None] = field(default_factory=dict)
     status: str = STATUS_MISSING
     faults: list[str] = field(default_factory=list)
+    pending_items: int = 0  # written answers waiting for a grader
+    pending_points: float = 0.0  # their points
 
     @property
     def rate(self) -> float | None:
@@ -80,6 +83,11 @@ class Hint:
     hidden: bool
     count: int
 
+    @property
+    def unattempted(self) -> bool:
+        """「変数 X がまだありません」: the exercise was not tried, not answered wrongly."""
+        return bool(UNATTEMPTED.search(self.message))
+
 
 @dataclass
 class Cohort:
@@ -95,6 +103,19 @@ class Cohort:
     @property
     def max_score(self) -> float:
         return sum(item.max_score for item in self.items)
+
+    @property
+    def mistakes(self) -> list[Hint]:
+        return [h for h in self.hints if not h.unattempted]
+
+    @property
+    def unattempted(self) -> list[Hint]:
+        return [h for h in self.hints if h.unattempted]
+
+    def pending_count(self, item: Item) -> int:
+        """Submitted learners whose answer to ``item`` waits for a grader."""
+        key = (item.notebook, item.grade_id)
+        return sum(key in s.scores and s.scores[key] is None for s in self.submitted)
 
     def item_columns(self) -> list[str]:
         """Column headers for the items: ``演習2（ex2_test）``, unique per assignment."""
@@ -218,6 +239,8 @@ def load_cohort(assignment: str, course_root: Path | str | None = None) -> Cohor
                     record.scores[(notebook, cell)] = None if waiting else grade.score
                     if waiting:
                         pending.add(sid)
+                        record.pending_items += 1
+                        record.pending_points += grade.max_score
     maximum = sum(item.max_score for item in items)
     labels_by_notebook: dict[str, dict[str, str]] = {}
     for item in items:
@@ -246,11 +269,14 @@ def load_cohort(assignment: str, course_root: Path | str | None = None) -> Cohor
             record.status = STATUS_PENDING
         else:
             record.status = STATUS_DONE
-    top = [
+    ranked = [
         Hint(grade_id, label, message, hidden, count)
         for (grade_id, label, message, hidden), count in sorted(
             hints.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][2])
-        )[:TOP_HINTS]
+        )
     ]
+    # Untried exercises would crowd out the real mistakes: each kind keeps its own top.
+    top = [h for h in ranked if not h.unattempted][:TOP_HINTS]
+    top += [h for h in ranked if h.unattempted][:TOP_HINTS]
     ordered = sorted(students.values(), key=lambda s: s.student_id)
     return Cohort(assignment, items, ordered, top)

@@ -10,6 +10,12 @@ import pandas as pd
 from workbench.grading import pages
 from workbench.grading.report import charts
 from workbench.grading.report.cohort import STATUS_CHECK, STATUS_PENDING, Cohort, Item
+from workbench.grading.report.followup import (
+    COMPLETED,
+    ON_HOLD,
+    CompletionRule,
+    follow_ups,
+)
 from workbench.grading.report.item_stats import LOW_DISCRIMINATION
 
 
@@ -37,7 +43,32 @@ def _item_note(item: Item, stat: pd.Series) -> str:
     return "、".join(notes)
 
 
-def render_report(cohort: Cohort, stats: pd.DataFrame, created: datetime) -> str:
+def _item_row(cohort: Cohort, item: Item, stat: pd.Series) -> dict:
+    row = {
+        "label": item.label,
+        "id": item.grade_id,
+        "kind": "自動採点" if item.kind == "auto" else "手採点",
+        "max": f"{item.max_score:g}",
+        "n": int(stat["n"]),
+        "mean": _fmt(stat["mean"]),
+        "difficulty": _fmt(stat["difficulty"], "{:.1%}"),
+        "discrimination": _fmt(stat["discrimination"]),
+        "note": _item_note(item, stat),
+        "pending": 0,
+    }
+    waiting = cohort.pending_count(item) if item.kind == "manual" else 0
+    if waiting:
+        # statistics over the few answers graded so far (often only the blank ones,
+        # scored 0 automatically) would read as a failed question
+        row.update(mean="—", difficulty="—", discrimination="—", pending=waiting,
+                   note=f"採点待ち {waiting}人（採点が済んでから集計します）")  # fmt: skip
+    return row
+
+
+def render_report(
+    cohort: Cohort, stats: pd.DataFrame, created: datetime, rule: CompletionRule | None = None
+) -> str:
+    rule = rule or CompletionRule()
     scores = pd.Series([s.score for s in cohort.submitted], dtype="float64")
     summary = {
         "mean": _fmt(scores.mean(), "{:.1f}点") if len(scores) else "—",
@@ -47,19 +78,10 @@ def render_report(cohort: Cohort, stats: pd.DataFrame, created: datetime) -> str
         "min": _fmt(scores.min(), "{:g}点") if len(scores) else "—",
     }
     items = [
-        {
-            "label": item.label,
-            "id": item.grade_id,
-            "kind": "自動採点" if item.kind == "auto" else "手採点",
-            "max": f"{item.max_score:g}",
-            "n": int(stat["n"]),
-            "mean": _fmt(stat["mean"]),
-            "difficulty": _fmt(stat["difficulty"], "{:.1%}"),
-            "discrimination": _fmt(stat["discrimination"]),
-            "note": _item_note(item, stat),
-        }
+        _item_row(cohort, item, stat)
         for item, (_, stat) in zip(cohort.items, stats.iterrows(), strict=True)
     ]
+    judged = [rule.judge(s) for s in cohort.students]
     from workbench import plotting
 
     plotting.setup()
@@ -77,6 +99,11 @@ def render_report(cohort: Cohort, stats: pd.DataFrame, created: datetime) -> str
         summary=summary,
         pending=sum(s.status == STATUS_PENDING for s in cohort.students),
         check=[s for s in cohort.students if s.status.startswith(STATUS_CHECK)],
+        provisional=any(s.pending_items for s in cohort.submitted),
+        rule=rule.describe(),
+        completed=judged.count(COMPLETED),
+        on_hold=judged.count(ON_HOLD),
+        follow=follow_ups(cohort.students),
         items=items,
         low=LOW_DISCRIMINATION,
         charts=images,
