@@ -78,15 +78,21 @@ def cohort_course(tmp_path, monkeypatch) -> Path:
             grade.needs_manual_grade = scores[3] is None
             grade.manual_score = None if scores[3] is None else float(scores[3])
         gb.db.commit()
-    untried = [_test_cell("q1", UNTRIED), _test_cell("q2", None), _test_cell("q3", None)]
-    for student in ("s1", "s2", "s5"):
+    for student in ("s1", "s5"):
         _autograded(root, student, [_test_cell("q1", None), _test_cell("q2", None),
                                     _test_cell("q3", None)])  # fmt: skip
     _autograded(root, "s3", [_test_cell("q1", MISTAKE), _test_cell("q2", None),
                              _test_cell("q3", MISTAKE)])  # fmt: skip
     note = {"cell_type": "markdown", "source": "## ⚠ 採点メモ\n\n- **タイムアウト**: …",
             "metadata": {"workbench": {"grader_note": True, "faults": ["timeout"]}}}  # fmt: skip
-    _autograded(root, "s4", [note, *untried])
+    _autograded(root, "s2", [_test_cell("q1", None), _test_cell("q2", UNTRIED),
+                             _test_cell("q3", None)])  # fmt: skip
+    # s4's loop timed out in q1: the ❌ lines after it are not counted as hints
+    timed_out = _test_cell("q1", None)
+    timed_out["outputs"] = [{"output_type": "error", "ename": "CellTimeout",
+                             "evalue": "上限を超えました", "traceback": []}]  # fmt: skip
+    _autograded(root, "s4", [note, timed_out, _test_cell("q2", UNTRIED),
+                             _test_cell("q3", MISTAKE)])  # fmt: skip
     return root
 
 
@@ -125,6 +131,11 @@ def test_completion_provisional_and_follow_up(cohort_course, tmp_path):
     mistakes, untried = page.split("<h2>未回答（変数がまだありません）</h2>")
     assert MISTAKE in mistakes and UNTRIED not in mistakes.split("よく表示されたヒント")[1]
     assert UNTRIED in untried.split("<h2>要フォロー")[0]
+    cohort = report.load_cohort("a1", cohort_course)
+    counts = {(h.grade_id, h.message): h.count for h in cohort.hints}
+    # s3 made the mistake twice (q1, q3); s4's ❌ after its timeout are not counted
+    assert counts == {("q1", MISTAKE): 1, ("q3", MISTAKE): 1, ("q2", UNTRIED): 1}
+    assert [h.grade_id for h in cohort.unattempted] == ["q2"]
 
 
 def test_written_question_waiting_shows_no_statistics(cohort_course, tmp_path):

@@ -70,7 +70,8 @@ class FaultOrigin:
     fault: str
 
 
-def _stopping_fault(cell: dict) -> str:
+def stopping_fault(cell: dict) -> str:
+    """The fault label when this cell's run was cut short (timeout, crash), else ''."""
     for output in cell.get("outputs") or []:
         ename = str(output.get("ename") or "")
         if output.get("output_type") == "error" and ename in STOPPING_FAULTS:
@@ -91,7 +92,7 @@ def fault_origin(cells: Sequence[dict]) -> FaultOrigin | None:
             continue
         grade_id = nbgrader_meta(cell).get("grade_id", "")
         heading = labels.get(grade_id, heading)
-        fault = _stopping_fault(cell)
+        fault = stopping_fault(cell)
         if fault:
             return FaultOrigin(heading or "ノートブックの先頭", fault)
     return None
@@ -243,7 +244,7 @@ def build_blocks(
         label = labels.get(grade_id, grade_id)
         if not blocks or blocks[-1].label != label:
             blocks.append(Block("heading", label=label))
-        stopped = stopped or bool(origin and _stopping_fault(cell))
+        stopped = stopped or bool(origin and stopping_fault(cell))
         grade = grades.get(grade_id)
         score = None if grade is None else float(grade.score)
         max_score = float(meta.get("points", 0) if grade is None else grade.max_score)

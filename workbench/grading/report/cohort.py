@@ -18,7 +18,7 @@ import pandas as pd
 from nbgrader import api
 
 from workbench.errors import WorkbenchError
-from workbench.grading import feedback, gradebook_views, hidden_tests
+from workbench.grading import feedback, feedback_page, gradebook_views, hidden_tests
 from workbench.grading import notebook_cells as nb_cells
 from workbench.grading.faults import Fault
 from workbench.grading.report.followup import UNATTEMPTED
@@ -195,12 +195,17 @@ def _scan_notebook(
 ) -> list[str]:
     """Count the ❌ hints of one autograded notebook; return its grader-note fault labels."""
     faults: list[str] = []
+    stopped = False
     for cell in cells:
         if nb_cells.is_grader_note(cell):
             faults += _fault_labels(cell)
             continue
+        # after a timeout or crash the ❌ lines describe what the fault left behind
+        stopped = stopped or bool(feedback_page.stopping_fault(cell))
         meta = nb_cells.nbgrader_meta(cell)
-        if cell.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
+        if stopped or cell.get("cell_type") != "code" or not meta.get("grade") or meta.get(
+            "solution"
+        ):
             continue
         test = hidden_tests.split_hidden(hidden_tests.text_of(cell.get("source")), begin, end)
         seen = set()
