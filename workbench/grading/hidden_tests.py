@@ -152,6 +152,7 @@ class HiddenTestGuard:
                         if digits >= HIDDEN_NUMBER_DIGITS and text not in visible:
                             self.literals.add(text)
             self.names |= _global_names(tree, test.hidden_lines) - visible_names
+        self._reaches: dict[str, bool] = {}
         long_names = sorted(n for n in self.names if len(n) >= HIDDEN_NAME_CHARS)
         alternatives = "|".join(map(re.escape, long_names))
         self._name_pattern = (
@@ -173,6 +174,16 @@ class HiddenTestGuard:
         return False
 
     def reaches_grader_state(self, code: str) -> bool:
+        """Whether learner ``code`` could read hidden tests or their variables (cached:
+        across a cohort many learners hand in the same cell)."""
+        known = self._reaches.get(code)
+        if known is None:
+            if len(self._reaches) > 50_000:
+                self._reaches.clear()
+            known = self._reaches[code] = self._reaches_grader_state(code)
+        return known
+
+    def _reaches_grader_state(self, code: str) -> bool:
         """Whether learner ``code`` could read hidden tests or their variables.
 
         Decided on the parsed code, not on its text: only names the code actually reads
@@ -183,8 +194,13 @@ class HiddenTestGuard:
         if MAGICS.search(code) or re.search(r"\?\s*$", code, re.MULTILINE):
             return True
         try:
-            # Parse what IPython runs: any magic becomes get_ipython().run_*_magic(...)
-            tree = ast.parse(_IPYTHON_TRANSFORMER.transform_cell(code))
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            tree = None
+        try:
+            # IPython syntax (magics, ``!``, ``?``) is never plain Python: parse what IPython
+            # runs instead, where a magic becomes get_ipython().run_*_magic(...)
+            tree = tree or ast.parse(_IPYTHON_TRANSFORMER.transform_cell(code))
         except (SyntaxError, ValueError):
             # IPython ran nothing of a cell that does not parse: its only output is the
             # SyntaxError, which ``leaks`` still screens.
