@@ -123,6 +123,19 @@ def test_banner_names_the_exercise_that_timed_out():
     ]
     origin = feedback_page.fault_origin(stopped)
     assert origin == feedback_page.FaultOrigin("演習3 反復", "タイムアウト")
+    # an ungraded exploration cell looped: the checks after it are still not blamed
+    ungraded = _notebook()[:5] + [
+        _heading("演習3 反復"),
+        {"cell_type": "code", "source": "while True: pass", "metadata": {},
+         "execution_count": 1, "outputs": [_error("CellTimeout", "上限")]},
+        _code("ex3_test", "checks.expect(t > 0, 'x')",
+              _error("CheckFailed", "❌ 変数 t がまだありません"), grade=True, points=1),
+    ]  # fmt: skip
+    assert feedback_page.fault_origin(ungraded) == feedback_page.FaultOrigin(
+        "演習3 反復", "タイムアウト"
+    )
+    blocks, _ = feedback_page.build_blocks(ungraded, {"ex3_test": _grade("ex3_test", 0)}, {})
+    assert "演習3 反復" in [b.message for b in blocks if b.kind == "test"][-1]
     # negative control: without a fault there is no banner line and hints are kept
     clean = _notebook()[:5]
     assert feedback._notes(clean) == []

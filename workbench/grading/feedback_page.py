@@ -29,6 +29,7 @@ from workbench.grading.hidden_tests import (
     text_of,
 )
 from workbench.grading.notebook_cells import (
+    HEADING,
     is_grader_note,
     nbgrader_meta,
     question_labels,
@@ -85,13 +86,15 @@ def fault_origin(cells: Sequence[dict]) -> FaultOrigin | None:
     A per-cell timeout leaves ``CellTimeout`` in the cell that looped; when the whole
     notebook was stopped, the cell that was running is the first one marked as not run.
     """
-    labels = question_labels(cells)
     heading = ""
     for cell in cells:
-        if cell.get("cell_type") == "markdown" or is_grader_note(cell):
+        if is_grader_note(cell):
             continue
-        grade_id = nbgrader_meta(cell).get("grade_id", "")
-        heading = labels.get(grade_id, heading)
+        if cell.get("cell_type") == "markdown":  # the exercise is named by its heading
+            for line in text_of(cell.get("source")).splitlines():
+                match = HEADING.match(line)
+                heading = match.group(1).strip() if match else heading
+            continue
         fault = stopping_fault(cell)
         if fault:
             return FaultOrigin(heading or "ノートブックの先頭", fault)
@@ -236,6 +239,8 @@ def build_blocks(
     questions: list[Question] = []
     seen: set[str] = set()
     for cell in cells:
+        # any cell, graded or not, can be where the timeout happened
+        stopped = stopped or bool(origin and stopping_fault(cell))
         meta = nbgrader_meta(cell)
         grade_id = meta.get("grade_id", "")
         source = text_of(cell.get("source"))
@@ -244,7 +249,6 @@ def build_blocks(
         label = labels.get(grade_id, grade_id)
         if not blocks or blocks[-1].label != label:
             blocks.append(Block("heading", label=label))
-        stopped = stopped or bool(origin and stopping_fault(cell))
         grade = grades.get(grade_id)
         score = None if grade is None else float(grade.score)
         max_score = float(meta.get("points", 0) if grade is None else grade.max_score)
