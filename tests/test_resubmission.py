@@ -11,9 +11,10 @@ import pytest
 from harness import answered, cells_by_id, make_course, nbgrader, submit
 from nbgrader.api import Gradebook
 
-from workbench.grading import feedback
+from workbench.grading import feedback, report
 from workbench.grading.executor import Limits
 from workbench.grading.pipeline import Options, grade
+from workbench.grading.report.followup import score_state
 
 pytestmark = pytest.mark.slow
 
@@ -71,3 +72,8 @@ def test_changed_written_answer_loses_its_hand_score(tmp_path):
     with feedback.assignment_gradebook(course, UNIT) as gradebook:
         view = feedback.load_submissions(gradebook, UNIT)["a"].grades[UNIT][WRITTEN]
     assert view.manual_score is None and view.needs_manual_grade  # shown as 採点待ち
+    record = {s.student_id: s for s in report.load_cohort(UNIT, root).students}["a"]
+    assert record.status == "手採点待ち" and record.pending_items == 1
+    assert score_state(record) == "暫定（採点待ち 1問）"
+    written = feedback.generate(UNIT, ["a"], root).written[0]
+    assert "講師の採点待ち" in written.path.read_text(encoding="utf-8")
