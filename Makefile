@@ -32,7 +32,7 @@ XDIST := -n 2 --dist loadgroup
 space := $() $()
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(XDIST)
+	$(PY) -m pytest $(XDIST) --durations=30
 
 # The developer's loop (< 2 min): package unit tests and statistics references only.
 test-fast: $(STAMP)

@@ -91,7 +91,16 @@ def graded_unit(request, tmp_path_factory) -> GradedUnit:
         if student in by_nbgrader:
             submit(root, student, unit, name, notebook)
     nbgrader(root, "autograde", unit, "--force")
-    options = Options(workers=worker_count(), progress=False, limits=COURSE_LIMITS)
+    # The wrong answers' hints are checked on the in-process path: the out-of-process
+    # checker replays the instructor's locked cells per submission (≈4× the time on the
+    # case studies). tests/test_grading.py::test_scores_equal_nbgrader_cell_by_cell grades
+    # the solution, the blank and the first wrong answer of every unit with the checker on.
+    options = Options(
+        workers=worker_count(),
+        progress=False,
+        limits=COURSE_LIMITS,
+        disabled_defences=frozenset({"checker"}),
+    )
     summary = grade(unit, fast_root, options)
     assert summary.graded == len(everyone), summary.lines()
     return GradedUnit(unit, root, fast_root, sources, released, by_nbgrader)

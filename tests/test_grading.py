@@ -51,9 +51,9 @@ def _ledger(root):
 
 
 def test_scores_equal_nbgrader_cell_by_cell(graded_unit, tmp_path):
-    """On every unit: the solution, blank answers and each realistic wrong answer score
-    the same in every cell as with `nbgrader autograde`, with tests decided by the
-    checker (outside the learner's process) wherever the plan allows."""
+    """On every unit: the solution, the blank and the first wrong answer (every wrong
+    answer on unit 01) score the same in every cell as with `nbgrader autograde`, with
+    tests decided by the checker (outside the learner's process) wherever the plan allows."""
     unit = graded_unit.unit
     root = make_course(tmp_path)
     shutil.copytree(graded_unit.root / "submitted", root / "submitted")
