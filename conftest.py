@@ -110,7 +110,7 @@ class Outcomes:
         if skipped:
             parts.append(f"スキップした層: {', '.join(skipped)}")
         if unselected:
-            why = f"-m \"{markexpr}\" などで選択外" if markexpr else "指定したパスに無し"
+            why = f'-m "{markexpr}" などで選択外' if markexpr else "指定したパスに無し"
             parts.append(f"実行しなかった層: {', '.join(unselected)}（{why}）")
         return " / ".join(parts)
 

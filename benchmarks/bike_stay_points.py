@@ -70,9 +70,7 @@ def vectorised(gps: pd.DataFrame, areas: pd.DataFrame):
 
 
 def naive(gps: pd.DataFrame, areas: pd.DataFrame):
-    stays = trajectory.stay_points_naive(
-        gps["trip_id"], gps["recorded_at"], gps["lat"], gps["lon"]
-    )
+    stays = trajectory.stay_points_naive(gps["trip_id"], gps["recorded_at"], gps["lat"], gps["lon"])
     # OD, row by row: remember each trip's first and last point, then look up the area.
     boxes = list(areas.itertuples(index=False))
 
@@ -101,8 +99,12 @@ def naive(gps: pd.DataFrame, areas: pd.DataFrame):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="full", choices=["small", "full"])
-    parser.add_argument("--naive-trips", type=int, default=300,
-                        help="trips (the first N by trip_id) for the row-by-row version")
+    parser.add_argument(
+        "--naive-trips",
+        type=int,
+        default=300,
+        help="trips (the first N by trip_id) for the row-by-row version",
+    )
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -134,26 +136,38 @@ def main() -> None:
     assert int(od.to_numpy().sum()) == n_trips
 
     load = os.getloadavg()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, numpy {np.__version__}, "
-          f"pandas {pd.__version__}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"size={args.size}: {timings['raw_rows']:,} raw rows, {n_points:,} clean points, "
-          f"{n_trips:,} trips, {len(stays):,} stay points; build/check {build_s:.1f} s, "
-          f"read_csv {timings['read_csv']:.1f} s, cleaning {timings['clean']:.1f} s")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"pandas {pd.__version__}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    print(
+        f"size={args.size}: {timings['raw_rows']:,} raw rows, {n_points:,} clean points, "
+        f"{n_trips:,} trips, {len(stays):,} stay points; build/check {build_s:.1f} s, "
+        f"read_csv {timings['read_csv']:.1f} s, cleaning {timings['clean']:.1f} s"
+    )
     print(f"vectorised, all points: {full_s:.2f} s ({n_points / full_s / 1e6:.2f} M points/s)")
     n_sub = len(sub)
     vec_rate, naive_rate = n_sub / sub_vec_s, n_sub / sub_naive_s
-    print(f"subset: first {len(keep)} trips, {n_sub:,} points, {len(stays_n)} stay points, "
-          "identical stay points and OD: yes")
+    print(
+        f"subset: first {len(keep)} trips, {n_sub:,} points, {len(stays_n)} stay points, "
+        "identical stay points and OD: yes"
+    )
     print(f"  vectorised {sub_vec_s:.3f} s ({vec_rate:,.0f} points/s)")
     print(f"  naive      {sub_naive_s:.2f} s ({naive_rate:,.0f} points/s)")
-    print(f"  ratio (throughput): {vec_rate / naive_rate:.0f}x; naive projected on all "
-          f"points: {n_points / naive_rate / 60:.1f} min")
-    print(f"ratio on all {args.size} points (naive projected / vectorised measured): "
-          f"{n_points / naive_rate / full_s:.0f}x")
+    print(
+        f"  ratio (throughput): {vec_rate / naive_rate:.0f}x; naive projected on all "
+        f"points: {n_points / naive_rate / 60:.1f} min"
+    )
+    print(
+        f"ratio on all {args.size} points (naive projected / vectorised measured): "
+        f"{n_points / naive_rate / full_s:.0f}x"
+    )
     if args.size == "full":  # the target is about realistic scale only
-        print("target (issue 4): stay points + OD on full data < 60 s:",
-              "met" if full_s < 60 else "NOT met")
+        print(
+            "target (issue 4): stay points + OD on full data < 60 s:",
+            "met" if full_s < 60 else "NOT met",
+        )
     sys.stdout.flush()
 
 

@@ -289,8 +289,9 @@ def test_unit01_runs_in_the_browser_with_japanese_charts(course_copy, learner_se
     assert chart.evaluate("img => img.complete && img.naturalWidth > 300")
     checks = page.locator(f"{NOTEBOOK_PANEL} .jp-OutputArea-output", has_text="✅")
     graded_checks = sum(
-        1 for c in cells_by_id(released).values() if c.metadata["nbgrader"].get("grade")
-        and c.cell_type == "code"
+        1
+        for c in cells_by_id(released).values()
+        if c.metadata["nbgrader"].get("grade") and c.cell_type == "code"
     )
     expect(checks).to_have_count(graded_checks)
     # The menu bar is Japanese (language pack + overrides.json).
@@ -382,7 +383,11 @@ def _submit_as(course_copy: Course, student: str) -> None:
     env = lab.learner_launch(workspace).env
     subprocess.run(
         [sys.executable, "-m", "nbgrader", "submit", UNIT, f"--student={student}"],
-        cwd=workspace, env=env, check=True, capture_output=True, text=True,
+        cwd=workspace,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -29,7 +29,7 @@ def clean(raw):
     gps = gps[gps["lat"].between(south, north) & gps["lon"].between(west, east)].copy()
     gps["recorded_at"] = pd.to_datetime(gps["recorded_at"], format="%Y-%m-%dT%H:%M:%S%z")
     trips = raw["trips.csv"].copy()
-    minutes = (pd.to_datetime(trips["ended_at"]) - pd.to_datetime(trips["started_at"]))
+    minutes = pd.to_datetime(trips["ended_at"]) - pd.to_datetime(trips["started_at"])
     trips["minutes"] = minutes.dt.total_seconds() / 60
     trips = trips[trips["minutes"].between(1, 1440)]
     gps = gps[gps["trip_id"].isin(trips["trip_id"])]
@@ -97,8 +97,10 @@ def test_stays_are_at_sights_and_foreigners_favour_castle_and_temples(clean):
     sights = datasets.load(NAME, "sights.csv")
     nearest = np.min(
         trajectory.haversine_m(
-            stays["lat"].to_numpy()[:, None], stays["lon"].to_numpy()[:, None],
-            sights["緯度"].to_numpy()[None, :], sights["経度"].to_numpy()[None, :],
+            stays["lat"].to_numpy()[:, None],
+            stays["lon"].to_numpy()[:, None],
+            sights["緯度"].to_numpy()[None, :],
+            sights["経度"].to_numpy()[None, :],
         ),
         axis=1,
     )

@@ -41,10 +41,18 @@ def clopper_pearson(x: int, n: int) -> tuple[float, float]:
 
 # Newcombe (1998) Table I: score (Wilson) method without continuity correction, and the
 # exact (Clopper-Pearson) method, 95 %, rounded to 4 decimals.
-NEWCOMBE_WILSON = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605),
-                   (0, 20): (0.0, 0.1611), (1, 29): (0.0061, 0.1718)}
-NEWCOMBE_EXACT = {(81, 263): (0.2527, 0.3676), (15, 148): (0.0578, 0.1617),
-                  (0, 20): (0.0, 0.1684), (1, 29): (0.0009, 0.1776)}
+NEWCOMBE_WILSON = {
+    (81, 263): (0.2553, 0.3662),
+    (15, 148): (0.0624, 0.1605),
+    (0, 20): (0.0, 0.1611),
+    (1, 29): (0.0061, 0.1718),
+}
+NEWCOMBE_EXACT = {
+    (81, 263): (0.2527, 0.3676),
+    (15, 148): (0.0578, 0.1617),
+    (0, 20): (0.0, 0.1684),
+    (1, 29): (0.0009, 0.1776),
+}
 
 
 @pytest.mark.parametrize(("x", "n"), list(NEWCOMBE_WILSON))

@@ -235,11 +235,17 @@ def test_same_seed_same_bytes_and_seed_matters(tmp_path):
 # ---------------------------------------------------------------- the unit's results
 def _features(hourly: pd.DataFrame) -> pd.DataFrame:
     level, rain = hourly["水位"], hourly["流域雨量"]
-    return pd.DataFrame({
-        "水位": level, "水位_1h前": level.shift(1), "水位_2h前": level.shift(2),
-        "上流水位": hourly["上流水位"], "流域雨量": rain,
-        "雨量_3h計": rain.rolling(3).sum(), "雨量_6h計": rain.rolling(6).sum(),
-    })
+    return pd.DataFrame(
+        {
+            "水位": level,
+            "水位_1h前": level.shift(1),
+            "水位_2h前": level.shift(2),
+            "上流水位": hourly["上流水位"],
+            "流域雨量": rain,
+            "雨量_3h計": rain.rolling(3).sum(),
+            "雨量_6h計": rain.rolling(6).sum(),
+        }
+    )
 
 
 def _forecast(hourly, h):

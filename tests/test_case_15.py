@@ -44,7 +44,8 @@ def _analysis_panel(folder) -> pd.DataFrame:
     panel = panel.dropna(subset=COUNTS)
     panel["y"] = (panel["転入者数"] - panel["転出者数"]) / panel["人口"] * 1000
     start = panel["団体コード"].map(
-        programs.set_index("団体コード")["開始年度"].map(wareki_to_year))
+        programs.set_index("団体コード")["開始年度"].map(wareki_to_year)
+    )
     complete = panel.groupby("団体コード")["年度"].transform("size") == len(mp.YEARS)
     keep = complete & (start != mp.LATE_YEAR)
     out = panel[keep].copy()
@@ -89,6 +90,7 @@ def small():
 
 # ----------------------------------------------------------------- the DiD identity
 
+
 def test_did_of_means_equals_interaction_coefficient_on_course_data(small):
     y, t, p = (small[c].to_numpy() for c in ("y", "treated", "post"))
     by_means = _did_means(y, t, p)
@@ -114,11 +116,15 @@ def test_known_effect_recovered_exactly_without_noise():
     treated = (np.arange(units) < 4).astype(float)
     post = (years >= 2018).astype(float)
     y = level[:, None] + common[None, :] + tau * treated[:, None] * post[None, :]
-    frame = pd.DataFrame({
-        "unit": np.repeat(np.arange(units), len(years)), "year": np.tile(years, units),
-        "treated": np.repeat(treated, len(years)), "post": np.tile(post, units),
-        "y": y.ravel(),
-    })
+    frame = pd.DataFrame(
+        {
+            "unit": np.repeat(np.arange(units), len(years)),
+            "year": np.tile(years, units),
+            "treated": np.repeat(treated, len(years)),
+            "post": np.tile(post, units),
+            "y": y.ravel(),
+        }
+    )
     t, p, yy = frame["treated"].to_numpy(), frame["post"].to_numpy(), frame["y"].to_numpy()
     assert _did_means(yy, t, p) == pytest.approx(tau, abs=1e-12)
     assert _ols(_design(t, p), yy)[3] == pytest.approx(tau, abs=1e-10)
@@ -131,6 +137,7 @@ def test_known_effect_recovered_exactly_without_noise():
 
 # ------------------------------------------------------- cluster-robust standard errors
 
+
 def test_cluster_se_equals_hand_sandwich_with_small_sample_correction(small):
     X = _design(small["treated"].to_numpy(), small["post"].to_numpy())
     y = small["y"].to_numpy()
@@ -142,7 +149,8 @@ def test_cluster_se_equals_hand_sandwich_with_small_sample_correction(small):
     assert np.allclose(fit.bse / raw, np.sqrt(g / (g - 1) * (n - 1) / (n - k)), rtol=1e-10)
     # The formula interface with string groups (what the notebook uses) gives the same.
     formula = smf.ols("y ~ treated * post", data=small).fit(
-        cov_type="cluster", cov_kwds={"groups": small["団体コード"]})
+        cov_type="cluster", cov_kwds={"groups": small["団体コード"]}
+    )
     assert formula.bse["treated:post"] == pytest.approx(fit.bse[3], rel=1e-10)
     # Default inference is normal: 95% interval = estimate ± 1.959964 × SE.
     low, high = formula.conf_int().loc["treated:post"]
@@ -166,12 +174,14 @@ def test_clustering_changes_the_se_on_course_data(small):
     # the notebook states instead of claiming it is always too small.
     naive = smf.ols("y ~ treated * post", data=small).fit()
     clustered = smf.ols("y ~ treated * post", data=small).fit(
-        cov_type="cluster", cov_kwds={"groups": small["団体コード"]})
+        cov_type="cluster", cov_kwds={"groups": small["団体コード"]}
+    )
     ratio = clustered.bse["treated:post"] / naive.bse["treated:post"]
     assert abs(ratio - 1) > 0.05
 
 
 # ------------------------------------------------------------------- generator design
+
 
 def _design_rates(seed=5, size="small"):
     spec = mp.SIZES[size]
@@ -192,7 +202,7 @@ def test_noise_free_rates_give_the_planted_effect_and_parallel_pre_trends(seed):
     gap = (means[True] - means[False]).loc[: mp.POLICY_YEAR - 1]
     assert np.ptp(gap.to_numpy()) < 1e-9, "pre-policy gap is constant: parallel trends"
     assert gap.iloc[0] < 0, "treated were selected for worse net migration (level)"
-    after = (means[True] - means[False]).loc[mp.POLICY_YEAR:]
+    after = (means[True] - means[False]).loc[mp.POLICY_YEAR :]
     assert np.allclose(after - gap.iloc[0], mp.EFFECT)
 
 
@@ -201,8 +211,10 @@ def test_common_shock_makes_before_after_overstate_the_effect():
     common = rates.groupby("年度")["共通要因"].first()
     assert common[2020] - common[2019] == pytest.approx(mp.SHOCK[2020] + mp.TREND)
     treated = rates[rates["開始年度"] == mp.POLICY_YEAR]
-    before_after = (treated.loc[treated["年度"] >= mp.POLICY_YEAR, "期待純移動率"].mean()
-                    - treated.loc[treated["年度"] < mp.POLICY_YEAR, "期待純移動率"].mean())
+    before_after = (
+        treated.loc[treated["年度"] >= mp.POLICY_YEAR, "期待純移動率"].mean()
+        - treated.loc[treated["年度"] < mp.POLICY_YEAR, "期待純移動率"].mean()
+    )
     assert before_after > mp.EFFECT + 1.5
 
 
@@ -229,7 +241,8 @@ def test_panel_file_has_the_planted_dirt():
     old, new = mp.RENAMED
     assert raw.loc[raw["市町村名"] == old, "団体コード"].nunique() == 1
     assert set(raw.loc[raw["市町村名"] == old, "団体コード"]) == set(
-        raw.loc[raw["市町村名"] == new, "団体コード"])
+        raw.loc[raw["市町村名"] == new, "団体コード"]
+    )
     programs = pd.read_csv(folder / "migration_programs.csv", encoding="cp932", dtype=str)
     assert programs["開始年度"].value_counts().to_dict() == {"平成30年度": 12, "令和4年度": 3}
     # The 県計 row is the sum of the rows that exist that year.
@@ -272,6 +285,7 @@ def test_full_size_has_1741_municipalities_and_recovers_the_effect(tmp_path):
 
 # ------------------------------------------------- the numbers the notebook's text quotes
 
+
 def test_course_data_tells_the_story_the_model_answers_quote(small):
     y, t, p = (small[c].to_numpy() for c in ("y", "treated", "post"))
     did = _did_means(y, t, p)
@@ -281,10 +295,12 @@ def test_course_data_tells_the_story_the_model_answers_quote(small):
     assert (round(did - 1.959964 * se, 2), round(did + 1.959964 * se, 2)) == (0.90, 3.11)
     pre = small[small["年度"] < mp.POLICY_YEAR]
     fit = smf.ols("y ~ treated * 年度", data=pre).fit(
-        cov_type="cluster", cov_kwds={"groups": pre["団体コード"]})
+        cov_type="cluster", cov_kwds={"groups": pre["団体コード"]}
+    )
     assert fit.pvalues["treated:年度"] > 0.3
     fake = pre.assign(fake=(pre["年度"] >= 2015).astype(float))
     placebo = smf.ols("y ~ treated * fake", data=fake).fit(
-        cov_type="cluster", cov_kwds={"groups": fake["団体コード"]})
+        cov_type="cluster", cov_kwds={"groups": fake["団体コード"]}
+    )
     assert placebo.pvalues["treated:fake"] > 0.3
     assert abs(placebo.params["treated:fake"]) < 0.5

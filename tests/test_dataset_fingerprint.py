@@ -20,7 +20,8 @@ def generator_package(tmp_path, monkeypatch):
     package.mkdir()
     (package / "__init__.py").write_text(
         "from fake_generator.values import ROWS\n\n\n"
-        "def generate(out_dir, size, seed):\n    return ROWS\n")
+        "def generate(out_dir, size, seed):\n    return ROWS\n"
+    )
     (package / "values.py").write_text("ROWS = 3\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     yield package
@@ -30,11 +31,11 @@ def generator_package(tmp_path, monkeypatch):
 
 def _digest(generate) -> str:
     return Dataset("x", "x", True, (DataFile("x.csv"),), generate).fingerprint("small", 1)[
-        "generator"]
+        "generator"
+    ]
 
 
-def test_a_change_in_a_helper_module_of_the_generator_changes_the_fingerprint(
-        generator_package):
+def test_a_change_in_a_helper_module_of_the_generator_changes_the_fingerprint(generator_package):
     before = _digest(importlib.import_module("fake_generator").generate)
     (generator_package / "values.py").write_text("ROWS = 4\n")
     assert _digest(importlib.import_module("fake_generator").generate) != before

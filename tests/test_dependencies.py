@@ -29,6 +29,7 @@ PARTS = [
     ("workbench/course.py", "course"),
     ("workbench/lab.py", "course"),
     ("workbench/progress.py", "course"),
+    ("workbench/nbgrader_config.py", "course"),
     ("workbench/learner/*.ipynb", "course"),
     ("courses/*/*.ipynb", "course"),
     ("workbench/**/*.py", None),  # the CLI, io, datasets, checks, plotting, trajectory
@@ -79,8 +80,9 @@ def _notebook_source(path: Path) -> str:
     for cell in cells:
         if cell["cell_type"] == "code":
             source = "".join(cell["source"])
-            lines += [line for line in source.splitlines()
-                      if not line.lstrip().startswith(("%", "!"))]
+            lines += [
+                line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+            ]
     return "\n".join(lines)
 
 
@@ -109,8 +111,9 @@ def _files() -> list[tuple[Path, str | None]]:
 def test_every_part_imports_only_what_pyproject_declares_for_it():
     problems = {}
     for path, extra in _files():
-        source = _notebook_source(path) if path.suffix == ".ipynb" else path.read_text(
-            encoding="utf-8")
+        source = (
+            _notebook_source(path) if path.suffix == ".ipynb" else path.read_text(encoding="utf-8")
+        )
         missing = undeclared(source, extra)
         if missing:
             problems[str(path.relative_to(REPO_ROOT))] = (extra or "core", sorted(missing))
@@ -120,8 +123,7 @@ def test_every_part_imports_only_what_pyproject_declares_for_it():
 def test_the_check_bites():
     assert len(_files()) > 50
     assert undeclared("import nbgrader\nimport pandas", "templates") == {"nbgrader"}
-    assert undeclared("def f():\n    from distributed import Client", "course") == {
-        "distributed"}
+    assert undeclared("def f():\n    from distributed import Client", "course") == {"distributed"}
     assert undeclared("from distributed import Client", "grading") == set()
     assert undeclared("import nbgrader", "hub") == set()  # hub ⊃ grading ⊃ course
     assert undeclared("import papermill", None) == {"papermill"}

@@ -73,21 +73,39 @@ def _grade(name: str, score: float, maximum: float = 1.0) -> GradeView:
 def _notebook() -> list[dict]:
     return [
         _heading("演習1 処理時間"),
-        _code("ex1", 'df["処理時間_分"] = [1.5, 2.0]\nreject, p, _, _ = (1, 0.03, 0, 0)\nprint(p)',
-              _stream("0.03\n"), solution=True),
+        _code(
+            "ex1",
+            'df["処理時間_分"] = [1.5, 2.0]\nreject, p, _, _ = (1, 0.03, 0, 0)\nprint(p)',
+            _stream("0.03\n"),
+            solution=True,
+        ),
         _code("ex1_test", "checks.expect(p < 1, 'p を確認しましょう。')", grade=True, points=1),
         _heading("演習2 名前"),
-        _code("ex2", "print(rsult)", _error("NameError", "name 'rsult' is not defined"),
-              solution=True),
+        _code(
+            "ex2", "print(rsult)", _error("NameError", "name 'rsult' is not defined"), solution=True
+        ),
         _heading("演習3 反復"),
-        _code("ex3", "while True:\n    prob = prob * 0.05",
-              _error("CellTimeout", "1つのセルの実行時間の上限（30 秒）を超えました"),
-              solution=True),
-        _code("ex3_test", "checks.expect(prob > 0, '0.05 の20乗は…')",
-              _error("CheckFailed", "❌ 0.05 の20乗は…"), grade=True, points=1),
+        _code(
+            "ex3",
+            "while True:\n    prob = prob * 0.05",
+            _error("CellTimeout", "1つのセルの実行時間の上限（30 秒）を超えました"),
+            solution=True,
+        ),
+        _code(
+            "ex3_test",
+            "checks.expect(prob > 0, '0.05 の20乗は…')",
+            _error("CheckFailed", "❌ 0.05 の20乗は…"),
+            grade=True,
+            points=1,
+        ),
         _heading("演習4 検定"),
-        _code("ex4_test", "checks.expect(t > 0, '変数 t がまだありません')",
-              _error("CheckFailed", "❌ 変数 t がまだありません"), grade=True, points=1),
+        _code(
+            "ex4_test",
+            "checks.expect(t > 0, '変数 t がまだありません')",
+            _error("CheckFailed", "❌ 変数 t がまだありません"),
+            grade=True,
+            points=1,
+        ),
     ]
 
 
@@ -118,8 +136,9 @@ def test_banner_names_the_exercise_that_timed_out():
     # the whole notebook was stopped: the first cell not run is where it was running
     stopped = _notebook()[:5] + [
         _heading("演習3 反復"),
-        _code("ex3", "x = 1", _error("タイムアウト", "このセルは実行されませんでした"),
-              solution=True),
+        _code(
+            "ex3", "x = 1", _error("タイムアウト", "このセルは実行されませんでした"), solution=True
+        ),
     ]
     origin = feedback_page.fault_origin(stopped)
     assert origin == feedback_page.FaultOrigin("演習3 反復", "タイムアウト")

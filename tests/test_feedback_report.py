@@ -248,8 +248,11 @@ def test_nbgrader_release_feedback_delivers_the_page(graded):
     exchange.mkdir(exist_ok=True)
     exchange.chmod(0o777)  # nbgrader refuses an exchange that is not world-writable
     nbgrader(graded.root, "release_feedback", UNIT, "--student", "solution")
-    released = exchange / "data_literacy" / "feedback" / (
-        notebook_hash(secret="s3cret", notebook_id=NOTEBOOK) + ".html"
+    released = (
+        exchange
+        / "data_literacy"
+        / "feedback"
+        / (notebook_hash(secret="s3cret", notebook_id=NOTEBOOK) + ".html")
     )
     assert released.read_text(encoding="utf-8") == _page(graded, "solution")
 

@@ -9,8 +9,9 @@ import nbformat
 import pytest
 
 from workbench import course, lab
+from workbench.paths import learner_files
 
-GLOSSARY = Path(lab.LEARNER_FILES_DIR) / "用語集.ipynb"
+GLOSSARY = Path(str(learner_files() / "用語集.ipynb"))
 
 
 def glossary_text() -> str:

@@ -195,9 +195,7 @@ def test_tampering_gains_nothing(tmp_path, released):
     # switched off, it detects the same patch and that test scores 0.
     guarded = _fresh_course(tmp_path / "guarded", released)
     submit(guarded, "patch_checks", UNIT, NB, _tampered(source, release)["patch_checks"])
-    options = Options(
-        workers=1, progress=False, limits=FAST_LIMITS, disabled_defences={"checker"}
-    )
+    options = Options(workers=1, progress=False, limits=FAST_LIMITS, disabled_defences={"checker"})
     grade(UNIT, guarded, options)
     assert scores(guarded, UNIT, "patch_checks")["ex2_test"][0] == 0
     assert "tampering" in _ledger(guarded)["patch_checks"]
@@ -327,8 +325,11 @@ def test_postgresql_gradebook(tmp_path, released, monkeypatch):
 def test_commit_failure_rolls_back_and_surfaces(tmp_path, monkeypatch):
     from nbgrader.api import Gradebook
 
+    from workbench.course import environment_with_tools
     from workbench.grading.course import GradebookWriteError, one_transaction
 
+    # A new gradebook asks the `alembic` command for its schema version.
+    monkeypatch.setenv("PATH", environment_with_tools()["PATH"])
     gradebook = Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}")
     session = gradebook.db
 

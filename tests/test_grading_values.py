@@ -62,9 +62,21 @@ def test_pandas_and_numpy_values_cross_unchanged(value):
 @pytest.mark.parametrize(
     "value",
     [
-        None, True, 3, 2**80, 1.5, "県\ud800", b"\x00\xff", [1, (2, 3)], {1, 2},
-        {(1, "a"): [None]}, dt.date(2024, 4, 1), dt.timedelta(days=2), np.float64(0.1),
-        pd.Timestamp("2024-04-01 09:00"), math.inf,
+        None,
+        True,
+        3,
+        2**80,
+        1.5,
+        "県\ud800",
+        b"\x00\xff",
+        [1, (2, 3)],
+        {1, 2},
+        {(1, "a"): [None]},
+        dt.date(2024, 4, 1),
+        dt.timedelta(days=2),
+        np.float64(0.1),
+        pd.Timestamp("2024-04-01 09:00"),
+        math.inf,
     ],
 )
 def test_plain_values_cross_with_their_types(value):
@@ -121,9 +133,7 @@ def test_names_a_test_reads():
         "def _helper(x):\n    return x\n"
         "checks.expect(t_stat > _helper(0), 'hint text')\n"
     )
-    assert checker.referenced_names(source) == [
-        "checks", "n_north", "north_app", "p", "t_stat"
-    ]
+    assert checker.referenced_names(source) == ["checks", "n_north", "north_app", "p", "t_stat"]
 
 
 def test_builtins_and_locked_code_keep_the_checkers_objects():
@@ -162,9 +172,7 @@ def test_a_learner_function_runs_in_a_throwaway_child():
 
 def test_objects_that_are_not_data_come_back_as_handles_and_errors_by_name():
     model = Answer()
-    assert calls.call_in_child(model, {"ops": []}, timeout=5) == {
-        "remote": f"{__name__}.Answer"
-    }
+    assert calls.call_in_child(model, {"ops": []}, timeout=5) == {"remote": f"{__name__}.Answer"}
     reply = calls.call_in_child(model, {"ops": [["attr", "missing"]]}, timeout=5)
     assert reply["error"][0] == "AttributeError"
     looping = {"ops": [["call", values.encode(()), values.encode({})]]}

@@ -113,10 +113,21 @@ def test_normalize_text():
 # --------------------------------------------------------------------- numbers
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("１２３", 123), ("1,234", 1234), ("１，２３４", 1234), (" 12.5 ", 12.5),
-    ("△123", -123), ("▲5", -5), ("△1,234", -1234), ("-7", -7), ("123p", 123), ("45r", 45),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("１２３", 123),
+        ("1,234", 1234),
+        ("１，２３４", 1234),
+        (" 12.5 ", 12.5),
+        ("△123", -123),
+        ("▲5", -5),
+        ("△1,234", -1234),
+        ("-7", -7),
+        ("123p", 123),
+        ("45r", 45),
+    ],
+)
 def test_to_number_scalar(text, expected):
     result = to_number(text)
     assert result == expected and type(result) is type(expected)
@@ -157,24 +168,47 @@ def test_to_number_numeric_series_returned_unchanged():
 # ----------------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("令和6年4月1日", "2024-04-01"), ("令和元年5月1日", "2019-05-01"), ("R6.4.1", "2024-04-01"),
-    ("R6/4/1", "2024-04-01"), ("r6.4.1", "2024-04-01"), ("令和６年４月１日", "2024-04-01"),
-    ("H31.4.30", "2019-04-30"), ("平成31年4月30日", "2019-04-30"), ("㍻元年1月8日", "1989-01-08"),
-    ("昭和64年1月7日", "1989-01-07"), ("S64.1.7", "1989-01-07"), ("S22.5.3", "1947-05-03"),
-    ("大正15年12月24日", "1926-12-24"), ("T1.7.30", "1912-07-30"),
-    ("明治45年7月29日", "1912-07-29"),
-    ("2024-04-01", "2024-04-01"), ("2024/4/1", "2024-04-01"), ("2024年4月1日", "2024-04-01"),
-    ("20240401", "2024-04-01"), ("R6.2.29", "2024-02-29"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("令和6年4月1日", "2024-04-01"),
+        ("令和元年5月1日", "2019-05-01"),
+        ("R6.4.1", "2024-04-01"),
+        ("R6/4/1", "2024-04-01"),
+        ("r6.4.1", "2024-04-01"),
+        ("令和６年４月１日", "2024-04-01"),
+        ("H31.4.30", "2019-04-30"),
+        ("平成31年4月30日", "2019-04-30"),
+        ("㍻元年1月8日", "1989-01-08"),
+        ("昭和64年1月7日", "1989-01-07"),
+        ("S64.1.7", "1989-01-07"),
+        ("S22.5.3", "1947-05-03"),
+        ("大正15年12月24日", "1926-12-24"),
+        ("T1.7.30", "1912-07-30"),
+        ("明治45年7月29日", "1912-07-29"),
+        ("2024-04-01", "2024-04-01"),
+        ("2024/4/1", "2024-04-01"),
+        ("2024年4月1日", "2024-04-01"),
+        ("20240401", "2024-04-01"),
+        ("R6.2.29", "2024-02-29"),
+    ],
+)
 def test_parse_wareki_date(text, expected):
     assert parse_wareki_date(text) == pd.Timestamp(expected)
 
 
-@pytest.mark.parametrize("text", [
-    "平成31年5月1日", "令和元年4月30日", "昭和64年1月8日", "平成元年1月7日", "大正15年12月25日",
-    "H32.1.1", "R1.4.1",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "平成31年5月1日",
+        "令和元年4月30日",
+        "昭和64年1月8日",
+        "平成元年1月7日",
+        "大正15年12月25日",
+        "H32.1.1",
+        "R1.4.1",
+    ],
+)
 def test_dates_just_outside_their_era_are_rejected(text):
     with pytest.raises(DataFileError, match="の期間外です"):
         parse_wareki_date(text)
@@ -207,11 +241,25 @@ def test_parse_wareki_date_blank_and_garbage():
         parse_wareki_date("令和6年")
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("令和6年", 2024), ("令和6年度", 2024), ("R6", 2024), ("平成元年", 1989), ("昭和22年", 1947),
-    ("2024年度", 2024), ("2024", 2024), (2024, 2024), (2024.0, 2024), ("令和元年", 2019),
-    ("H31", 2019), ("令和６年４月１日", 2024), ("明治元年", 1868), ("大正元年", 1912),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("令和6年", 2024),
+        ("令和6年度", 2024),
+        ("R6", 2024),
+        ("平成元年", 1989),
+        ("昭和22年", 1947),
+        ("2024年度", 2024),
+        ("2024", 2024),
+        (2024, 2024),
+        (2024.0, 2024),
+        ("令和元年", 2019),
+        ("H31", 2019),
+        ("令和６年４月１日", 2024),
+        ("明治元年", 1868),
+        ("大正元年", 1912),
+    ],
+)
 def test_wareki_to_year(value, expected):
     assert wareki_to_year(value) == expected
 
@@ -239,29 +287,38 @@ def test_to_datetime_wareki_raise_names_row():
 
 
 def test_find_header_row_skips_title_and_blank_rows():
-    raw = pd.DataFrame([
-        ["令和5年度 公共施設利用状況", None, None],
-        [None, None, None],
-        ["施設名", "利用者数", "前年比"],
-        ["図書館", "1,200", "△3"],
-    ])
+    raw = pd.DataFrame(
+        [
+            ["令和5年度 公共施設利用状況", None, None],
+            [None, None, None],
+            ["施設名", "利用者数", "前年比"],
+            ["図書館", "1,200", "△3"],
+        ]
+    )
     assert find_header_row(raw) == 2
 
 
 def test_find_header_row_prefers_text_row_over_wider_numeric_rows():
     # Header has a blank corner cell; the data rows are wider but mostly numbers.
-    raw = pd.DataFrame([
-        [None, "人口", "世帯数"],
-        ["札幌市", "1973395", "1,000,000"],
-        ["函館市", "251084", "x"],
-    ])
+    raw = pd.DataFrame(
+        [
+            [None, "人口", "世帯数"],
+            ["札幌市", "1973395", "1,000,000"],
+            ["函館市", "251084", "x"],
+        ]
+    )
     assert find_header_row(raw) == 0
 
 
 def test_find_header_row_ignores_text_row_without_data_below():
     # The footnote row is wider than the header but has nothing below it.
-    raw = pd.DataFrame([["地域", "人口", None], ["A市", "10", None],
-                        ["注: 単位は人", "出典: 国勢調査", "調査年: 令和2年"]])
+    raw = pd.DataFrame(
+        [
+            ["地域", "人口", None],
+            ["A市", "10", None],
+            ["注: 単位は人", "出典: 国勢調査", "調査年: 令和2年"],
+        ]
+    )
     assert find_header_row(raw) == 0
 
 
@@ -361,8 +418,11 @@ def test_clean_table_autodetects_numbers_and_parses_dates(workbook):
     cleaned, notes = clean_table(read_table(workbook, sheet="R5"), dates=["開設日"])
     assert cleaned["利用者数(人)"].tolist()[0] == 1200 and cleaned.loc[6, "利用者数(人)"] == -5
     assert np.isnan(cleaned.loc[5, "利用者数(人)"])
-    assert cleaned["開設日"].tolist()[:3] == [pd.Timestamp("2020-04-01"),
-                                           pd.Timestamp("2019-04-30"), pd.Timestamp("1989-01-07")]
+    assert cleaned["開設日"].tolist()[:3] == [
+        pd.Timestamp("2020-04-01"),
+        pd.Timestamp("2019-04-30"),
+        pd.Timestamp("1989-01-07"),
+    ]
     assert cleaned["施設名"].tolist() == ["図書館", "体育館", "美術館", "公民館"]  # untouched
     assert list(notes.columns) == ["列", "行", "元の値", "扱い"]
     assert notes.iloc[0].tolist() == ["利用者数(人)", 5, "x", "秘匿（x）→欠損値"]
@@ -413,8 +473,11 @@ def test_read_multiheader_csv_ssdse_style(tmp_path):
 
 def test_read_multiheader_csv_two_rows(tmp_path):
     path = tmp_path / "SSDSE-B.csv"
-    path.write_bytes("SSDSE-B-2024,Code,A1101\r\n年度,地域コード,総人口\r\n2022,R01000,5140000\r\n"
-                     .encode("cp932"))
+    path.write_bytes(
+        "SSDSE-B-2024,Code,A1101\r\n年度,地域コード,総人口\r\n2022,R01000,5140000\r\n".encode(
+            "cp932"
+        )
+    )
     df = read_multiheader_csv(path, header_rows=2)
     assert list(df.columns) == ["年度", "地域コード", "総人口"]
     assert df.attrs["codes"] == {"総人口": "A1101"} and "years" not in df.attrs

@@ -75,7 +75,9 @@ def test_jupyterlab_serves_japanese_ui(tmp_path):
     command = lab.lab_command(tmp_path, port=port, open_browser=False)
     command.append(f"--IdentityProvider.token={token}")
     server = subprocess.Popen(
-        command, env=course.environment_with_tools(), stdout=subprocess.DEVNULL,
+        command,
+        env=course.environment_with_tools(),
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

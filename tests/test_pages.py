@@ -15,13 +15,31 @@ HOSTILE = '<script>alert("x")</script>'
 
 def _page() -> feedback_page.Page:
     return feedback_page.Page(
-        student="S001", student_name=HOSTILE, assignment="01_excel_basics", notebook="nb",
-        timestamp="2026-01-05 10:00", score=2.0, max_score=5.0, assignment_score=2.0,
-        assignment_max=5.0, multiple_notebooks=False, notes=[], problem="",
-        questions=[feedback_page.Question("ex1", "演習1", "auto", 2.0, 2.0, "✅", "正解"),
-                   feedback_page.Question("w1", "記述1", "manual", None, 3.0, "⏳", "採点待ち")],
-        blocks=[feedback_page.Block("code", "ex1", "演習1", source=HOSTILE,
-                                    outputs=[feedback_page.Output("text", HOSTILE)])],
+        student="S001",
+        student_name=HOSTILE,
+        assignment="01_excel_basics",
+        notebook="nb",
+        timestamp="2026-01-05 10:00",
+        score=2.0,
+        max_score=5.0,
+        assignment_score=2.0,
+        assignment_max=5.0,
+        multiple_notebooks=False,
+        notes=[],
+        problem="",
+        questions=[
+            feedback_page.Question("ex1", "演習1", "auto", 2.0, 2.0, "✅", "正解"),
+            feedback_page.Question("w1", "記述1", "manual", None, 3.0, "⏳", "採点待ち"),
+        ],
+        blocks=[
+            feedback_page.Block(
+                "code",
+                "ex1",
+                "演習1",
+                source=HOSTILE,
+                outputs=[feedback_page.Output("text", HOSTILE)],
+            )
+        ],
     )
 
 
@@ -42,17 +60,36 @@ def test_feedback_page_escapes_learner_text_but_not_its_own_css():
 
 
 def test_report_page_from_a_small_cohort():
-    items = [Item("nb", "ex1", "演習1（2点）: 合計", "auto", 2.0),
-             Item("nb", "w1", "記述1", "manual", 3.0)]
+    items = [
+        Item("nb", "ex1", "演習1（2点）: 合計", "auto", 2.0),
+        Item("nb", "w1", "記述1", "manual", 3.0),
+    ]
     students = [
-        StudentRecord("S1", "A", True, datetime(2026, 1, 5, 9), 4.0, 5.0,
-                      {("nb", "ex1"): 2.0, ("nb", "w1"): 2.0}, "採点済み"),
-        StudentRecord("S2", HOSTILE, True, datetime(2026, 1, 5, 9), 1.0, 5.0,
-                      {("nb", "ex1"): 0.0, ("nb", "w1"): 1.0}, "要確認（タイムアウト）"),
+        StudentRecord(
+            "S1",
+            "A",
+            True,
+            datetime(2026, 1, 5, 9),
+            4.0,
+            5.0,
+            {("nb", "ex1"): 2.0, ("nb", "w1"): 2.0},
+            "採点済み",
+        ),
+        StudentRecord(
+            "S2",
+            HOSTILE,
+            True,
+            datetime(2026, 1, 5, 9),
+            1.0,
+            5.0,
+            {("nb", "ex1"): 0.0, ("nb", "w1"): 1.0},
+            "要確認（タイムアウト）",
+        ),
         StudentRecord("S3", "C", False, max_score=5.0),
     ]
-    cohort = report.Cohort("01", items, students, [Hint("ex1", "演習1", "❌ 合計が違います",
-                                                         False, 1)])
+    cohort = report.Cohort(
+        "01", items, students, [Hint("ex1", "演習1", "❌ 合計が違います", False, 1)]
+    )
     stats = report.item_statistics(cohort.score_matrix(), [2.0, 3.0])
     html = report.render_report(cohort, stats, datetime(2026, 1, 6, 12, 0))
     assert "<title>成績レポート: 01</title>" in html
@@ -65,6 +102,7 @@ def test_report_page_from_a_small_cohort():
 
 def test_templates_are_package_data_and_strict():
     assert {"feedback.html.j2", "report.html.j2", "style.css"} <= set(
-        pages.environment().list_templates())
+        pages.environment().list_templates()
+    )
     with pytest.raises(Exception, match="page"):  # StrictUndefined: a missing value fails
         pages.render("feedback.html.j2")

@@ -28,10 +28,11 @@ import pytest
 from workbench import cli, templates
 from workbench.paths import REPO_ROOT
 
-SHARED = Path(os.environ.get("WORKBENCH_REALDATA_DIR")
-              or REPO_ROOT.parent / "shared" / "realdata")
-pytestmark = pytest.mark.skipif(not (SHARED / "cases_expected.py").is_file(),
-                                reason=f"real published files not found in {SHARED}")
+SHARED = Path(os.environ.get("WORKBENCH_REALDATA_DIR") or REPO_ROOT.parent / "shared" / "realdata")
+pytestmark = pytest.mark.skipif(
+    not (SHARED / "cases_expected.py").is_file(),
+    reason=f"real published files not found in {SHARED}",
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +41,11 @@ def expected() -> dict:
         return runpy.run_path(str(SHARED / "cases_expected.py"))["out"]
 
 
-def analyse(name: str, file: str, *params: tuple[str, str], sheet: str | None = None,
-            **options):
+def analyse(name: str, file: str, *params: tuple[str, str], sheet: str | None = None, **options):
     """(data, notes, result) of template NAME on a real file, as `template run` reads it."""
-    _, df, notes, result = templates.analyse(name, SHARED / file, list(params), sheet=sheet,
-                                             **options)
+    _, df, notes, result = templates.analyse(
+        name, SHARED / file, list(params), sheet=sheet, **options
+    )
     return df, notes, result
 
 
@@ -74,6 +75,7 @@ def notes_text(notes) -> str:
 
 # ------------------------------------------------------------------------- regression
 
+
 def check_ols(result: dict, want: dict) -> None:
     assert result["n"] == want["n"]
     for key in ("r_squared", "adj_r_squared", "residual_std_error", "f_statistic"):
@@ -86,8 +88,14 @@ def check_ols(result: dict, want: dict) -> None:
 
 
 def test_rd01_ssdse_code_row_above_names(expected):
-    df, notes, r = analyse("regression", "SSDSE_seiichiinoue.csv", (
-        "formula", "民生費（市町村財政） ~ ６５歳以上人口 + １５歳未満人口 + 地方税（市町村財政）"))
+    df, notes, r = analyse(
+        "regression",
+        "SSDSE_seiichiinoue.csv",
+        (
+            "formula",
+            "民生費（市町村財政） ~ ６５歳以上人口 + １５歳未満人口 + 地方税（市町村財政）",
+        ),
+    )
     assert df.attrs["header_row"] == 2  # row 1 holds item codes (A1101 …)
     check_ols(r, expected["RD-01"])
 
@@ -101,20 +109,33 @@ def test_rd02_ssdse_c_without_the_national_row(expected):
 
 # ------------------------------------------------------------------------------ crosstab
 
+
 def test_rd03_patients_age_by_sex_without_unknown(expected):
-    _, _, r = analyse("crosstab", "kobe_130001_tokyo_covid19_patients.csv",
-                      ("row", "年代"), ("column", "性別"))
+    _, _, r = analyse(
+        "crosstab", "kobe_130001_tokyo_covid19_patients.csv", ("row", "年代"), ("column", "性別")
+    )
     want = expected["RD-03 (不明 excluded)"]
     assert r["n"] == want["n"] and r["df"] == want["df"]
     assert close(r["chi2"], want["chi2"]) and p_close(r["p_value"], want["p_value"])
     assert close(r["cramers_v"], want["cramers_v"])
     assert close(r["min_expected"], want["min_expected"])
-    assert r["row_levels"] == ["10歳未満", "10代", "20代", "30代", "40代", "50代", "60代",
-                               "70代", "80代", "90代"]
+    assert r["row_levels"] == [
+        "10歳未満",
+        "10代",
+        "20代",
+        "30代",
+        "40代",
+        "50代",
+        "60代",
+        "70代",
+        "80代",
+        "90代",
+    ]
     assert any("不明" in c for c in r["caveats"])
 
 
 # --------------------------------------------------------------------------------- trend
+
 
 def check_day_trend(r: dict, want: dict) -> None:
     assert r["slope_unit"] == "1日あたり"
@@ -125,27 +146,41 @@ def check_day_trend(r: dict, want: dict) -> None:
     assert close(r["slope_ci_low"], want["slope_ci"][0])
     assert close(r["slope_ci_high"], want["slope_ci"][1])
     assert p_close(r["p_value"], want["p_value"]) and close(r["r_squared"], want["r_squared"])
-    assert close(r["kendall_tau"], want["kendall_tau"]) and p_close(r["kendall_p"],
-                                                                     want["kendall_p"])
+    assert close(r["kendall_tau"], want["kendall_tau"]) and p_close(
+        r["kendall_p"], want["kendall_p"]
+    )
     assert close(r["sen_slope"], want["sen_slope_per_day"])
     assert close(r["sen_ci_low"], want["sen_ci"][0]) and close(r["sen_ci_high"], want["sen_ci"][1])
 
 
 def test_rd04_iso_dates(expected):
-    _, _, r = analyse("trend", "kobe_130001_tokyo_covid19_call_center.csv",
-                      ("time", "受付_年月日"), ("value", "相談件数"))
+    _, _, r = analyse(
+        "trend",
+        "kobe_130001_tokyo_covid19_call_center.csv",
+        ("time", "受付_年月日"),
+        ("value", "相談件数"),
+    )
     check_day_trend(r, expected["RD-04"])
 
 
 def test_rd05_slash_dates_across_a_new_year(expected):
-    _, _, r = analyse("trend", "toyokeizai_pcr_positive_daily.csv",
-                      ("time", "日付"), ("value", "PCR 検査陽性者数(単日)"))
+    _, _, r = analyse(
+        "trend",
+        "toyokeizai_pcr_positive_daily.csv",
+        ("time", "日付"),
+        ("value", "PCR 検査陽性者数(単日)"),
+    )
     check_day_trend(r, expected["RD-05"])
 
 
 def test_rd06_excel_dates_on_a_named_sheet(expected):
-    _, notes, r = analyse("trend", "kobe_kansensya_pcr.xlsx", ("time", "列A"),
-                          ("value", "陽性者数（日別）"), sheet="kobe")
+    _, notes, r = analyse(
+        "trend",
+        "kobe_kansensya_pcr.xlsx",
+        ("time", "列A"),
+        ("value", "陽性者数（日別）"),
+        sheet="kobe",
+    )
     check_day_trend(r, expected["RD-06"])
     assert "市外在住者" in notes_text(notes)  # the footnote is shown, not used as data
 
@@ -157,9 +192,12 @@ def test_rd07_several_sheets_without_sheet_are_listed():
 
 def test_rd08_footnote_about_a_merger_is_kept_as_a_note(expected):
     _, notes, r = analyse(
-        "trend", "kobe_sodan.xlsx", ("time", "列A"),
+        "trend",
+        "kobe_sodan.xlsx",
+        ("time", "列A"),
         ("value", "新型コロナウイルス専用健康相談窓口（帰国者・接触者相談センター）/日別"),
-        sheet="相談件数")
+        sheet="相談件数",
+    )
     check_day_trend(r, expected["RD-08"])
     assert "4/8より健康相談窓口と帰国者・接触者相談センターを統合" in notes_text(notes)
 
@@ -176,9 +214,14 @@ def test_rd15_old_excel_is_refused_with_the_fix(file):
 
 # ---------------------------------------------------------------------------- consolidate
 
+
 def test_rd09_niid_week_without_the_total_row(expected):
-    df, notes, r = analyse("consolidate", "niid_2023-30-teiten.csv", ("by", "列A"),
-                           ("values", "インフルエンザ_報告,COVID-19_報告"))
+    df, notes, r = analyse(
+        "consolidate",
+        "niid_2023-30-teiten.csv",
+        ("by", "列A"),
+        ("values", "インフルエンザ_報告,COVID-19_報告"),
+    )
     want = expected["RD-09 (week 30)"]
     flu, covid = want["インフルエンザ"], want["COVID-19"]
     assert r["groups"] == 47 and "総数" not in r["table"]
@@ -190,8 +233,12 @@ def test_rd09_niid_week_without_the_total_row(expected):
 
 
 def test_rd10_niid_four_sheets(expected):
-    _, _, r = analyse("consolidate", "niid_2023_w27-30_sheets.xlsx", ("by", "列A"),
-                      ("values", "インフルエンザ_報告,COVID-19_報告"))
+    _, _, r = analyse(
+        "consolidate",
+        "niid_2023_w27-30_sheets.xlsx",
+        ("by", "列A"),
+        ("values", "インフルエンザ_報告,COVID-19_報告"),
+    )
     want = expected["RD-10 (weeks 27-30)"]
     assert r["n"] == 188 and r["groups"] == 47
     assert r["totals"]["インフルエンザ_報告"] == want["インフルエンザ"]["total"]
@@ -205,8 +252,13 @@ def test_rd10_niid_four_sheets(expected):
 
 
 def test_rd11_traffic_by_prefecture_without_subtotals(expected):
-    df, notes, r = analyse("consolidate", "traffic_2020_05.xlsx", ("by", "都道府県"),
-                           ("values", "発生件数（速報値）,死者数（確定値）"), sheet="表4-1")
+    df, notes, r = analyse(
+        "consolidate",
+        "traffic_2020_05.xlsx",
+        ("by", "都道府県"),
+        ("values", "発生件数（速報値）,死者数（確定値）"),
+        sheet="表4-1",
+    )
     want = expected["RD-11"]
     assert r["n"] == want["rows"] == 51 and r["groups"] == 51
     assert r["totals"] == {"発生件数(速報値)": want["発生件数"], "死者数(確定値)": want["死者数"]}
@@ -214,8 +266,10 @@ def test_rd11_traffic_by_prefecture_without_subtotals(expected):
     tokyo = r["table"].get("東京") or r["table"]["京"]
     wanted = want["東京 (row 19: A='東', B='京')"]
     assert [tokyo["発生件数(速報値)"], tokyo["死者数(確定値)"]] == wanted
-    hokkaido = [sum(r["table"][k][c] for k in ("札幌", "函館", "旭川", "釧路", "北見"))
-                for c in ("発生件数(速報値)", "死者数(確定値)")]
+    hokkaido = [
+        sum(r["table"][k][c] for k in ("札幌", "函館", "旭川", "釧路", "北見"))
+        for c in ("発生件数(速報値)", "死者数(確定値)")
+    ]
     assert hokkaido == want["北海道 (5 方面)"]
     text = notes_text(notes)
     assert "計" in text and "注" in text  # subtotals and the footnote are reported
@@ -223,9 +277,11 @@ def test_rd11_traffic_by_prefecture_without_subtotals(expected):
 
 # ------------------------------------------------------------- wide paired and counted data
 
+
 def test_rd12a_paired_t_over_two_year_columns(expected):
-    _, _, r = analyse("ttest", "traffic_2020_05.xlsx", ("value", "(2020)"),
-                      ("value2", "(2019)"), sheet="表2-2")
+    _, _, r = analyse(
+        "ttest", "traffic_2020_05.xlsx", ("value", "(2020)"), ("value2", "(2019)"), sheet="表2-2"
+    )
     want = expected["RD-12 paired"]
     assert r["test"] == "paired" and sum(r["n"].values()) == 2 * want["n_pairs"]
     assert close(r["mean_difference"], want["mean_difference_2020_minus_2019"])
@@ -236,8 +292,13 @@ def test_rd12a_paired_t_over_two_year_columns(expected):
 
 
 def test_rd12b_crosstab_of_counts(expected):
-    _, _, r = analyse("crosstab", "traffic_2020_05.xlsx", ("row", "年齢層"),
-                      ("count", "(2019),(2020)"), sheet="表2-2")
+    _, _, r = analyse(
+        "crosstab",
+        "traffic_2020_05.xlsx",
+        ("row", "年齢層"),
+        ("count", "(2019),(2020)"),
+        sheet="表2-2",
+    )
     want = expected["RD-12 counted crosstab"]
     assert r["n"] == want["n"] and r["df"] == want["df"]
     assert close(r["chi2"], want["chi2"]) and p_close(r["p_value"], want["p_value"])
@@ -248,18 +309,28 @@ def test_rd12b_crosstab_of_counts(expected):
 
 # ------------------------------------------------------------------------------------ did
 
-DID = (("outcome", "effectiveReproductionNumber"), ("time", "日付"), ("treated", "対象"),
-       ("treated_label", "対象"), ("period", "期間"), ("period_label", "後"),
-       ("cluster", "都道府県"))
+DID = (
+    ("outcome", "effectiveReproductionNumber"),
+    ("time", "日付"),
+    ("treated", "対象"),
+    ("treated_label", "対象"),
+    ("period", "期間"),
+    ("period_label", "後"),
+    ("cluster", "都道府県"),
+)
 
 
 def test_rd13_did_with_a_working_pre_trend_check(expected):
     _, _, r = analyse("did", "emergency_did_cp932.csv", *DID)
     want = expected["RD-13"]
     assert r["n"] == want["n"]
-    for key, wanted in (("estimate", want["estimate"]), ("std_error", want["std_error"]),
-                        ("statistic", want["z"]), ("ci_low", want["ci"][0]),
-                        ("ci_high", want["ci"][1])):
+    for key, wanted in (
+        ("estimate", want["estimate"]),
+        ("std_error", want["std_error"]),
+        ("statistic", want["z"]),
+        ("ci_low", want["ci"][0]),
+        ("ci_high", want["ci"][1]),
+    ):
         assert close(r[key], wanted), key
     assert p_close(r["p_value"], want["p_value"])
     for cell, mean in want["group_means"].items():
@@ -271,11 +342,28 @@ def test_rd13_did_with_a_working_pre_trend_check(expected):
 
 # ------------------------------------------------------------------------ end to end (slow)
 
+
 def test_rd06_end_to_end_report_names_sheet_and_unit(tmp_path, expected, capsys):
     out = tmp_path / "kobe"
-    code = cli.main(["template", "run", "trend", "--data", str(SHARED / "kobe_kansensya_pcr.xlsx"),
-                     "--sheet", "kobe", "-p", "time", "列A", "-p", "value", "陽性者数（日別）",
-                     "--out", str(out)])
+    code = cli.main(
+        [
+            "template",
+            "run",
+            "trend",
+            "--data",
+            str(SHARED / "kobe_kansensya_pcr.xlsx"),
+            "--sheet",
+            "kobe",
+            "-p",
+            "time",
+            "列A",
+            "-p",
+            "value",
+            "陽性者数（日別）",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert result["data"]["sheet"] == "kobe" and result["data"]["header_row"] == 1
@@ -286,11 +374,26 @@ def test_rd06_end_to_end_report_names_sheet_and_unit(tmp_path, expected, capsys)
 
 def test_rd09_end_to_end_result_json_records_the_reading(tmp_path, capsys):
     out = tmp_path / "niid"
-    code = cli.main(["template", "run", "consolidate", "--data",
-                     str(SHARED / "niid_2023-30-teiten.csv"), "-p", "by", "列A",
-                     "-p", "values", "インフルエンザ_報告", "--out", str(out)])
+    code = cli.main(
+        [
+            "template",
+            "run",
+            "consolidate",
+            "--data",
+            str(SHARED / "niid_2023-30-teiten.csv"),
+            "-p",
+            "by",
+            "列A",
+            "-p",
+            "values",
+            "インフルエンザ_報告",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     data = json.loads((out / "result.json").read_text(encoding="utf-8"))["data"]
     assert data["header_rows"] == [3, 4]
-    assert any(row["reason"].startswith("合計") and row["row"] == 5
-               for row in data["excluded_rows"])
+    assert any(
+        row["reason"].startswith("合計") and row["row"] == 5 for row in data["excluded_rows"]
+    )

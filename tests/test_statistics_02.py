@@ -111,7 +111,15 @@ def test_applications_round_trip_by_hand(build):
     truth = clean["applications"]
     header, *rows = csv_rows(folder / "subsidy_applications.csv", "cp932")
     assert header == [
-        "受付番号", "申請日", "団体名", "市町村", "設立年", "事業費", "申請額", "備考"]
+        "受付番号",
+        "申請日",
+        "団体名",
+        "市町村",
+        "設立年",
+        "事業費",
+        "申請額",
+        "備考",
+    ]
     assert len(rows) == len(truth)
     columns = {name: [row[j] for row in rows] for j, name in enumerate(header)}
     assert columns["受付番号"] == truth["受付番号"].tolist()
@@ -195,7 +203,13 @@ def test_population_workbook_layout(build):
         merged = {str(r) for r in sheet.merged_cells.ranges}
         assert {"A1:H1", "A3:A4", "B3:B4", "C3:E3", "F3:H3"} <= merged
         assert [sheet.cell(4, c).value for c in range(3, 9)] == [
-            "出生", "死亡", "増減", "転入", "転出", "増減"]
+            "出生",
+            "死亡",
+            "増減",
+            "転入",
+            "転出",
+            "増減",
+        ]
         assert sheet["A5"].value == "48000" and sheet["B5"].value == "さくら県計"
         notes = [r[0] for r in sheet.iter_rows(values_only=True) if r[0] and r[1] is None]
         assert any(str(n).startswith("注1）") for n in notes)
@@ -207,8 +221,11 @@ def test_population_tables_round_trip_by_hand(build):
     vital = clean["vital"]
     numbers = XLSX_COLUMNS[2:]
     for year in VITAL_YEARS:
-        rows = [r[:8] for r in book[f"令和{year - 2018}年"].iter_rows(min_row=5, values_only=True)
-                if r[0] and str(r[0]).isdigit()]
+        rows = [
+            r[:8]
+            for r in book[f"令和{year - 2018}年"].iter_rows(min_row=5, values_only=True)
+            if r[0] and str(r[0]).isdigit()
+        ]
         total, towns = rows[0], rows[1:]
         truth = vital[vital["年"] == year]
         assert [r[0] for r in towns] == truth["団体コード"].tolist()
@@ -217,15 +234,21 @@ def test_population_tables_round_trip_by_hand(build):
             assert [hand_cell(r[j]) for r in towns] == truth[column].tolist(), column
             assert hand_cell(total[j]) == truth[column].sum(), column
         # Negatives are text with △, counts of zero are "-": the quirks learners convert.
-        assert all(isinstance(r[7], str) == (v < 0) for r, v in zip(
-            towns, truth["社会増減"], strict=True))
+        assert all(
+            isinstance(r[7], str) == (v < 0) for r, v in zip(towns, truth["社会増減"], strict=True)
+        )
         assert "-" in [r[2] for r in towns]  # the tiny village with no births
 
 
 def test_population_helper_conversion_keeps_the_sum(build):
     folder, clean = build
-    frame = pd.read_excel(folder / "population_change.xlsx", sheet_name="令和5年", header=None,
-                          skiprows=4, names=XLSX_COLUMNS)
+    frame = pd.read_excel(
+        folder / "population_change.xlsx",
+        sheet_name="令和5年",
+        header=None,
+        skiprows=4,
+        names=XLSX_COLUMNS,
+    )
     towns = frame.dropna(subset=["市町村名"])
     towns = towns[towns["団体コード"] != "48000"]
     social = to_number(towns["社会増減"])
@@ -256,8 +279,12 @@ def test_ssdse_three_header_rows_and_values(build):
     assert prefecture[:3] == ["R48000", "さくら県", "県計"]
     assert [r[0] for r in municipal] == ["R" + c for c in towns["団体コード"]]
     assert [r[2] for r in municipal] == towns["市町村名"].tolist()
-    sources = {"出生_2022": v2022["出生"], "死亡_2022": v2022["死亡"],
-               "事業所数": per_town["事業所数"], "従業者数": per_town["従業者数"]}
+    sources = {
+        "出生_2022": v2022["出生"],
+        "死亡_2022": v2022["死亡"],
+        "事業所数": per_town["事業所数"],
+        "従業者数": per_town["従業者数"],
+    }
     for j, (_, _, label, column) in enumerate(SSDSE_ITEMS, start=3):
         values = [float(r[j]) for r in municipal]
         if column in sources:
@@ -268,8 +295,11 @@ def test_ssdse_three_header_rows_and_values(build):
         assert float(prefecture[j]) == pytest.approx(sum(values), abs=1e-6), label
     index = {label: j for j, label in enumerate(labels)}
     for r in body:
-        ages = int(r[index["15歳未満人口"]]) + int(r[index["15～64歳人口"]]) \
+        ages = (
+            int(r[index["15歳未満人口"]])
+            + int(r[index["15～64歳人口"]])
             + int(r[index["65歳以上人口"]])
+        )
         assert ages == int(r[index["総人口"]])
         assert int(r[index["総人口（男）"]]) + int(r[index["総人口（女）"]]) == ages
 
@@ -291,8 +321,10 @@ def test_ssdse_helper_reads_codes_years_and_normalized_labels(build):
     assert frame.attrs["codes"]["総人口"] == "A1101"
     assert frame.attrs["years"]["出生数"] == "2022"
     assert "15~64歳人口" in frame.columns  # NFKC turns the cp932 ～ into ~
-    assert to_number(frame["総人口"]).iloc[1:].tolist() == \
-        clean["towns"]["総人口"].astype(float).tolist()
+    assert (
+        to_number(frame["総人口"]).iloc[1:].tolist()
+        == clean["towns"]["総人口"].astype(float).tolist()
+    )
 
 
 # ------------------------------------------------------------------ estat_establishments.json
@@ -305,15 +337,20 @@ def estat_document(folder: Path) -> dict:
 def test_estat_json_structure(build):
     folder, clean = build
     stats = estat_document(folder)["GET_STATS_DATA"]["STATISTICAL_DATA"]
-    assert stats["DATA_INF"]["NOTE"] == [{"@char": "***", "$": "秘匿"},
-                                         {"@char": "-", "$": "該当数値なし"}]
+    assert stats["DATA_INF"]["NOTE"] == [
+        {"@char": "***", "$": "秘匿"},
+        {"@char": "-", "$": "該当数値なし"},
+    ]
     classes = {obj["@id"]: obj["CLASS"] for obj in stats["CLASS_INF"]["CLASS_OBJ"]}
     assert isinstance(classes["time"], dict)  # a single class is an object, as in e-Stat
     assert [c["@code"] for c in classes["cat01"]] == ["00", *(c for c, *_ in INDUSTRIES)]
     values = stats["DATA_INF"]["VALUE"]
     assert all(set(v) == {"@tab", "@cat01", "@area", "@time", "@unit", "$"} for v in values)
-    assert len(values) == stats["RESULT_INF"]["TOTAL_NUMBER"] == \
-        2 * (len(INDUSTRIES) + 1) * (len(clean["towns"]) + 1)
+    assert (
+        len(values)
+        == stats["RESULT_INF"]["TOTAL_NUMBER"]
+        == 2 * (len(INDUSTRIES) + 1) * (len(clean["towns"]) + 1)
+    )
 
 
 def test_estat_values_and_suppression_round_trip(build):
@@ -335,8 +372,11 @@ def test_estat_values_and_suppression_round_trip(build):
         part = sites[sites["産業コード"] == code]
         total = int(cell[("002", code, "48000")])
         assert total == part["従業者数"].sum()
-        visible = sum(int(cell[("002", code, c)]) for c in part["団体コード"]
-                      if cell[("002", code, c)] not in ("***", "-"))
+        visible = sum(
+            int(cell[("002", code, c)])
+            for c in part["団体コード"]
+            if cell[("002", code, c)] not in ("***", "-")
+        )
         hidden = part.loc[part["事業所数"].between(1, 2), "従業者数"].sum()
         assert total - visible == hidden
     assert int(cell[("002", "00", "48000")]) == sites["従業者数"].sum()
@@ -345,8 +385,12 @@ def test_estat_values_and_suppression_round_trip(build):
 
 def test_course_notebook_dataset_has_secrets_in_the_exercise_industry():
     """演習8 asks about 情報通信業 (G): it must have both *** and - among municipalities."""
-    values = estat_document(datasets.build(NAME))["GET_STATS_DATA"]["STATISTICAL_DATA"][
-        "DATA_INF"]["VALUE"]
-    marks = [v["$"] for v in values
-             if v["@tab"] == "002" and v["@cat01"] == "G" and v["@area"] != "48000"]
+    values = estat_document(datasets.build(NAME))["GET_STATS_DATA"]["STATISTICAL_DATA"]["DATA_INF"][
+        "VALUE"
+    ]
+    marks = [
+        v["$"]
+        for v in values
+        if v["@tab"] == "002" and v["@cat01"] == "G" and v["@area"] != "48000"
+    ]
     assert marks.count("***") >= 2 and marks.count("-") >= 1

@@ -172,9 +172,7 @@ def test_outage_day_drives_the_longest_passport_waits():
 # ---------------------------------------------------------------- correlation
 
 
-@pytest.mark.parametrize(
-    ("x", "y"), [("図書館数", "刑法犯認知件数"), ("保育所数", "救急出動件数")]
-)
+@pytest.mark.parametrize(("x", "y"), [("図書館数", "刑法犯認知件数"), ("保育所数", "救急出動件数")])
 def test_pearson_from_definition_and_confounding(towns, x, y):
     xs = [float(v) for v in _column("municipal_indicators", x)]
     ys = [float(v) for v in _column("municipal_indicators", y)]

@@ -270,10 +270,13 @@ def test_notebook_wilcoxon_on_sleep_is_the_exact_permutation_p(unit04):
     # "all negative" are as extreme.
     nonzero = [d for d in DIFFERENCES if d != 0]
     ranks = sorted(abs(d) for d in nonzero)
-    rank = {value: (ranks.index(value) + 1 + len(ranks) - ranks[::-1].index(value)) / 2
-            for value in ranks}
-    observed = min(sum(rank[abs(d)] for d in nonzero if d > 0),
-                   sum(rank[abs(d)] for d in nonzero if d < 0))
+    rank = {
+        value: (ranks.index(value) + 1 + len(ranks) - ranks[::-1].index(value)) / 2
+        for value in ranks
+    }
+    observed = min(
+        sum(rank[abs(d)] for d in nonzero if d > 0), sum(rank[abs(d)] for d in nonzero if d < 0)
+    )
     total, extreme = sum(rank[abs(d)] for d in nonzero), 0
     for signs in itertools.product((1, -1), repeat=len(nonzero)):
         plus = sum(rank[abs(d)] for d, sign in zip(nonzero, signs, strict=True) if sign > 0)
@@ -289,9 +292,18 @@ def _run_test_cell(notebook, grade_id: str, **answers) -> dict:
     cell = next(
         c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
     )
-    namespace = {"__name__": "__main__", "math": math, "np": np, "pd": pd, "stats": stats,
-                 "multipletests": multipletests, "TTestIndPower": TTestIndPower,
-                 "checks": checks, "datasets": datasets, **answers}
+    namespace = {
+        "__name__": "__main__",
+        "math": math,
+        "np": np,
+        "pd": pd,
+        "stats": stats,
+        "multipletests": multipletests,
+        "TTestIndPower": TTestIndPower,
+        "checks": checks,
+        "datasets": datasets,
+        **answers,
+    }
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(cell.source, grade_id, "exec"), namespace)  # noqa: S102
     return namespace

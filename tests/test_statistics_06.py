@@ -53,8 +53,9 @@ def solution(tmp_path_factory):
 def _rows(frame: pd.DataFrame) -> list[tuple]:
     return sorted(
         (city, proc, None if pd.isna(n) else float(n), None if pd.isna(o) else float(o))
-        for city, proc, n, o in frame[["市町村", "手続名", "申請件数", "オンライン件数"]]
-        .itertuples(index=False, name=None)
+        for city, proc, n, o in frame[
+            ["市町村", "手続名", "申請件数", "オンライン件数"]
+        ].itertuples(index=False, name=None)
     )
 
 
@@ -66,9 +67,15 @@ def test_consolidation_recovers_the_generators_clean_values(solution):
 def test_every_injected_problem_appears_in_the_log(solution):
     _, problems = survey_replies.expected("small")
     kinds = set(problems["問題"])
-    assert kinds == {survey_replies.CSV, survey_replies.BROKEN, survey_replies.SHEET,
-                     survey_replies.TITLE, survey_replies.HEADER, survey_replies.UNANSWERED,
-                     survey_replies.MISSING}, "small must contain every kind of problem"
+    assert kinds == {
+        survey_replies.CSV,
+        survey_replies.BROKEN,
+        survey_replies.SHEET,
+        survey_replies.TITLE,
+        survey_replies.HEADER,
+        survey_replies.UNANSWERED,
+        survey_replies.MISSING,
+    }, "small must contain every kind of problem"
     log = solution["log"]
     assert sorted(zip(log["市町村"], log["問題"], strict=True)) == sorted(
         zip(problems["市町村"], problems["問題"], strict=True)
@@ -121,10 +128,14 @@ def test_read_reply_generalizes_to_the_full_size_folder(solution, tmp_path):
     assert len(expected_table) > 2000
     assert _rows(pd.concat(tables)) == _rows(expected_table)
     present = {p.stem.split("_")[1] for p in folder.glob("*_回答.*")}
-    logged += [(c, survey_replies.MISSING) for c in pd.read_csv(
-        folder / "照会先一覧.csv", encoding="cp932")["市町村"] if c not in present]
-    assert sorted(logged) == sorted(zip(expected_problems["市町村"], expected_problems["問題"],
-                                        strict=True))
+    logged += [
+        (c, survey_replies.MISSING)
+        for c in pd.read_csv(folder / "照会先一覧.csv", encoding="cp932")["市町村"]
+        if c not in present
+    ]
+    assert sorted(logged) == sorted(
+        zip(expected_problems["市町村"], expected_problems["問題"], strict=True)
+    )
 
 
 def _raw_applications() -> list[dict]:
@@ -144,8 +155,9 @@ def test_ages_match_dateutil_relativedelta(solution):
 
 def test_report_due_is_the_last_day_of_the_next_month(solution):
     for session, due in zip(solution["apps"]["受講日"], solution["apps"]["報告期限"], strict=True):
-        year, month = (session.year + 1, 1) if session.month == 12 else (session.year,
-                                                                         session.month + 1)
+        year, month = (
+            (session.year + 1, 1) if session.month == 12 else (session.year, session.month + 1)
+        )
         assert due == pd.Timestamp(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -20,8 +20,10 @@ from workbench.templates.analyses import TemplateInputError
 
 
 def write_csv(path: Path, rows: list[list[object]], encoding: str = "utf-8") -> Path:
-    path.write_text("\n".join(",".join("" if v is None else str(v) for v in r) for r in rows)
-                    + "\n", encoding=encoding)
+    path.write_text(
+        "\n".join(",".join("" if v is None else str(v) for v in r) for r in rows) + "\n",
+        encoding=encoding,
+    )
     return path
 
 
@@ -40,8 +42,9 @@ def test_total_row_by_label_is_excluded_and_named(tmp_path):
     df, notes = read(path)
     assert df["都道府県"].tolist() == ["北海道", "青森県", "岩手県", "宮城県"]
     assert df["報告"].sum() == 20  # the 総数 row itself is 20: counted twice it would be 40
-    assert df.attrs["excluded"] == [{"row": 2, "kind": "total", "label": "総数",
-                                     "reason": "合計・小計の行（「総数」）"}]
+    assert df.attrs["excluded"] == [
+        {"row": 2, "kind": "total", "label": "総数", "reason": "合計・小計の行（「総数」）"}
+    ]
     assert "--keep-totals" in " ".join(notes["扱い"])
     kept, _ = read(path, keep_totals=True)
     assert len(kept) == 5 and kept["報告"].sum() == 40
@@ -62,38 +65,67 @@ def test_total_row_by_arithmetic_and_negative_controls(tmp_path):
 
 
 def test_footnotes_and_retabulation_rows(tmp_path):
-    rows = [["年齢層", "2019", "2020"], ["65歳未満", "10", "12"], ["65歳以上", "20", "18"],
-            ["合計", "30", "30"], ["（再掲）", None, None], ["75歳以上", "8", "9"],
-            [None, None, None], ["注　値は速報値である。", None, None],
-            ["※4/8より窓口を統合", None, None]]
+    rows = [
+        ["年齢層", "2019", "2020"],
+        ["65歳未満", "10", "12"],
+        ["65歳以上", "20", "18"],
+        ["合計", "30", "30"],
+        ["（再掲）", None, None],
+        ["75歳以上", "8", "9"],
+        [None, None, None],
+        ["注　値は速報値である。", None, None],
+        ["※4/8より窓口を統合", None, None],
+    ]
     df, notes = read(write_csv(tmp_path / "r.csv", rows))
     assert df["年齢層"].tolist() == ["65歳未満", "65歳以上"]
     kinds = [(e["row"], e["kind"]) for e in df.attrs["excluded"]]
-    assert kinds == [(4, "total"), (5, "retabulation"), (6, "retabulation"), (8, "footnote"),
-                     (9, "footnote")]
+    assert kinds == [
+        (4, "total"),
+        (5, "retabulation"),
+        (6, "retabulation"),
+        (8, "footnote"),
+        (9, "footnote"),
+    ]
     assert "※4/8より窓口を統合" in notes["元の値"].tolist()
 
 
 # ----------------------------------------------------------------------------- headings
 
+
 def test_code_row_above_names_and_two_row_heading(tmp_path):
-    ssdse = write_csv(tmp_path / "s.csv", [
-        ["SSDSE-X", "2024", "Pref", "A1101", "LB00", "LB01"],
-        ["地域コード", "都道府県", "市", "人口", "支出", "01　穀類"],
-        ["R01100", "北海道", "札幌市", "1973395", "961122", "81381"],
-        ["R02201", "青森県", "青森市", "275192", "9", "7"]])
+    ssdse = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["SSDSE-X", "2024", "Pref", "A1101", "LB00", "LB01"],
+            ["地域コード", "都道府県", "市", "人口", "支出", "01　穀類"],
+            ["R01100", "北海道", "札幌市", "1973395", "961122", "81381"],
+            ["R02201", "青森県", "青森市", "275192", "9", "7"],
+        ],
+    )
     df = io.read_table(ssdse)
     assert list(df.columns) == ["地域コード", "都道府県", "市", "人口", "支出", "01 穀類"]
     assert (df.attrs["header_rows"], df.attrs["code_row"]) == ([2], 1)
-    niid = write_csv(tmp_path / "n.csv", [
-        ["報告数・定点当り報告数"], ["2023年30週", "2023年08月02日作成"],
-        [None, "インフルエンザ", None, "COVID-19", None, "水痘", None],
-        [None, "報告", "定当", "報告", "定当", "報告", "定当"],
-        ["北海道", "12", "0.3", "100", "2.1", "1", "0.1"],
-        ["青森県", "-", "-", "50", "1.0", "-", "-"]])
+    niid = write_csv(
+        tmp_path / "n.csv",
+        [
+            ["報告数・定点当り報告数"],
+            ["2023年30週", "2023年08月02日作成"],
+            [None, "インフルエンザ", None, "COVID-19", None, "水痘", None],
+            [None, "報告", "定当", "報告", "定当", "報告", "定当"],
+            ["北海道", "12", "0.3", "100", "2.1", "1", "0.1"],
+            ["青森県", "-", "-", "50", "1.0", "-", "-"],
+        ],
+    )
     df = io.read_table(niid)
-    assert list(df.columns) == ["列A", "インフルエンザ_報告", "インフルエンザ_定当",
-                                "COVID-19_報告", "COVID-19_定当", "水痘_報告", "水痘_定当"]
+    assert list(df.columns) == [
+        "列A",
+        "インフルエンザ_報告",
+        "インフルエンザ_定当",
+        "COVID-19_報告",
+        "COVID-19_定当",
+        "水痘_報告",
+        "水痘_定当",
+    ]
     assert df.attrs["header_rows"] == [3, 4]  # the date row (2 cells) is a title, not a heading
     # Negative control: a user-given header row is the whole heading.
     assert list(io.read_table(niid, header_row=4).columns)[:3] == ["列A", "報告", "定当"]
@@ -123,9 +155,14 @@ def test_merged_heading_over_split_labels(tmp_path):
 
 # ------------------------------------------------------------------------------- dates
 
+
 def test_western_date_text_is_read_and_odd_cells_noted():
-    df = pd.DataFrame({"日付": ["2020-01-29", "2020/1/30", "2020年1月31日", "2020/02/01",
-                              "合計"], "コード": ["H12", "R3", "S1", "T2", "M9"]})
+    df = pd.DataFrame(
+        {
+            "日付": ["2020-01-29", "2020/1/30", "2020年1月31日", "2020/02/01", "合計"],
+            "コード": ["H12", "R3", "S1", "T2", "M9"],
+        }
+    )
     out, notes = io.convert_date_columns(df)
     assert out["日付"].iloc[:4].tolist() == list(pd.date_range("2020-01-29", periods=4))
     assert pd.isna(out["日付"].iloc[4]) and out["コード"].tolist() == df["コード"].tolist()
@@ -141,15 +178,17 @@ def day_numbers(dates: list[str]) -> list[int]:
 
 def ols_slope(x: list[float], y: list[float]) -> float:
     mx, my = sum(x) / len(x), sum(y) / len(y)
-    return (sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
-            / sum((a - mx) ** 2 for a in x))
+    return sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True)) / sum(
+        (a - mx) ** 2 for a in x
+    )
 
 
 def test_trend_per_day_across_a_new_year_and_per_month():
     dates = ["2020-12-29", "2020-12-30", "2020-12-31", "2021-01-01", "2021-01-02", "2021-01-04"]
     y = [3.0, 5.0, 4.0, 8.0, 9.0, 12.0]
-    r = analyses.trend(pd.DataFrame({"日": pd.to_datetime(dates), "件数": y}), time="日",
-                       value="件数")
+    r = analyses.trend(
+        pd.DataFrame({"日": pd.to_datetime(dates), "件数": y}), time="日", value="件数"
+    )
     assert r["slope_unit"] == "1日あたり"
     assert math.isclose(r["slope"], ols_slope(day_numbers(dates), y), rel_tol=1e-12)
     months = pd.date_range("2019-01-01", periods=36, freq="MS")
@@ -160,12 +199,14 @@ def test_trend_per_day_across_a_new_year_and_per_month():
     assert any("季節変動" in c for c in r["caveats"])
     # Negative control: a straight monthly line has no seasonal note.
     noise = np.random.default_rng(1).normal(0, 1, 36)
-    r = analyses.trend(pd.DataFrame({"月": months, "値": 0.5 * np.arange(36) + noise}),
-                       time="月", value="値")
+    r = analyses.trend(
+        pd.DataFrame({"月": months, "値": 0.5 * np.arange(36) + noise}), time="月", value="値"
+    )
     assert not any("季節変動" in c for c in r["caveats"])
 
 
 # -------------------------------------------------------------------------- row filters
+
 
 def test_where_keeps_excludes_and_refuses_typos():
     df = pd.DataFrame({"県": ["東京都", "大阪府 ", "愛知県"], "値": [1, 2, 3]})
@@ -181,12 +222,15 @@ def test_where_keeps_excludes_and_refuses_typos():
 
 # ------------------------------------------------------------- wide pairs and rank tests
 
+
 def exact_signed_rank_p(d: list[float]) -> float:
     """Two-sided exact Wilcoxon p by enumerating all sign patterns (no ties, no zeros)."""
     ranks = pd.Series(np.abs(d)).rank().to_numpy()
     observed = ranks[np.array(d) > 0].sum()
-    sums = [sum(r for r, s in zip(ranks, signs, strict=True) if s)
-            for signs in itertools.product([0, 1], repeat=len(d))]
+    sums = [
+        sum(r for r, s in zip(ranks, signs, strict=True) if s)
+        for signs in itertools.product([0, 1], repeat=len(d))
+    ]
     low = sum(s <= observed for s in sums) / len(sums)
     high = sum(s >= observed for s in sums) / len(sums)
     return min(1.0, 2 * min(low, high))
@@ -206,8 +250,7 @@ def test_paired_two_columns_t_and_exact_wilcoxon_by_hand():
 
 def test_two_columns_welch_and_exact_mann_whitney_by_enumeration():
     a, b = [1.1, 3.2, 2.5, 4.8], [5.0, 6.1, 2.9, 7.3, 8.8]
-    r = analyses.ttest(pd.DataFrame({"A": a + [None], "B": b}), value="A", value2="B",
-                       test="welch")
+    r = analyses.ttest(pd.DataFrame({"A": a + [None], "B": b}), value="A", value2="B", test="welch")
     pooled = a + b
     ranks = pd.Series(pooled).rank().to_numpy()
     observed = ranks[:4].sum()
@@ -219,16 +262,25 @@ def test_two_columns_welch_and_exact_mann_whitney_by_enumeration():
 
 # --------------------------------------------------------------------- counted crosstabs
 
+
 def chi_square_by_hand(table: list[list[int]]) -> float:
     n = sum(map(sum, table))
     rows, cols = [sum(r) for r in table], [sum(c) for c in zip(*table, strict=True)]
-    return sum((table[i][j] - rows[i] * cols[j] / n) ** 2 / (rows[i] * cols[j] / n)
-               for i in range(len(rows)) for j in range(len(cols)))
+    return sum(
+        (table[i][j] - rows[i] * cols[j] / n) ** 2 / (rows[i] * cols[j] / n)
+        for i in range(len(rows))
+        for j in range(len(cols))
+    )
 
 
 def test_crosstab_from_count_columns_long_and_wide():
-    wide = pd.DataFrame({"年齢": ["20代", "10歳未満", "10代", "不明"], "2019": [30, 12, 25, 4],
-                         "2020": [20, 18, 27, 2]})
+    wide = pd.DataFrame(
+        {
+            "年齢": ["20代", "10歳未満", "10代", "不明"],
+            "2019": [30, 12, 25, 4],
+            "2020": [20, 18, 27, 2],
+        }
+    )
     r = analyses.crosstab(wide, row="年齢", count="2019,2020")
     table = [[12, 18], [25, 27], [30, 20]]  # 不明 left out; natural order of the bands
     assert r["row_levels"] == ["10歳未満", "10代", "20代"] and r["n"] == 132
@@ -245,6 +297,7 @@ def test_crosstab_from_count_columns_long_and_wide():
 
 
 # ------------------------------------------------- regression: HC3 when variance is unequal
+
 
 def test_hc3_standard_errors_by_hand_when_breusch_pagan_fails():
     rng = np.random.default_rng(7)
@@ -263,8 +316,9 @@ def test_hc3_standard_errors_by_hand_when_breusch_pagan_fails():
     assert math.isclose(got["Intercept"]["std_error"], se[0], rel_tol=1e-9)
     assert any("HC3" in c for c in r["caveats"])
     # Negative control: equal spread gives no robust table.
-    calm = analyses.regression(pd.DataFrame({"x": x, "y": 2 + 0.5 * x + rng.normal(0, 1, 80)}),
-                               formula="y ~ x")
+    calm = analyses.regression(
+        pd.DataFrame({"x": x, "y": 2 + 0.5 * x + rng.normal(0, 1, 80)}), formula="y ~ x"
+    )
     assert calm["diagnostics"]["breusch_pagan_p"] >= 0.05
     assert calm["robust_coefficients"] is None
 
@@ -278,9 +332,11 @@ def test_numbers_for_people_have_no_e_notation():
 
 # ------------------------------------------------------------- one-way ANOVA (PlantGrowth)
 
-PLANT = {"ctrl": [4.17, 5.58, 5.18, 6.11, 4.50, 4.61, 5.17, 4.53, 5.33, 5.14],
-         "trt1": [4.81, 4.17, 4.41, 3.59, 5.87, 3.83, 6.03, 4.89, 4.32, 4.69],
-         "trt2": [6.31, 5.12, 5.54, 5.50, 5.37, 5.29, 4.92, 6.15, 5.80, 5.26]}
+PLANT = {
+    "ctrl": [4.17, 5.58, 5.18, 6.11, 4.50, 4.61, 5.17, 4.53, 5.33, 5.14],
+    "trt1": [4.81, 4.17, 4.41, 3.59, 5.87, 3.83, 6.03, 4.89, 4.32, 4.69],
+    "trt2": [6.31, 5.12, 5.54, 5.50, 5.37, 5.29, 4.92, 6.15, 5.80, 5.26],
+}
 
 
 def test_anova_matches_r_on_plantgrowth():
@@ -318,33 +374,40 @@ def test_anova_refuses_a_group_with_one_value():
 def test_anova_template_runs_in_process_with_where(tmp_path):
     rows = [("群", "重さ")] + [(g, v) for g, vs in PLANT.items() for v in vs]
     path = write_csv(tmp_path / "plant.csv", [list(r) for r in rows])
-    _, df, notes, r = templates.analyse("anova", path, [("value", "重さ"), ("group", "群")],
-                                        where=["群!=ctrl"])
+    _, df, notes, r = templates.analyse(
+        "anova", path, [("value", "重さ"), ("group", "群")], where=["群!=ctrl"]
+    )
     assert r["groups"] == ["trt1", "trt2"] and len(df) == 20
     assert "30行→20行" in " ".join(notes["扱い"])
 
 
 # ---------------------------------------------------------------- descriptive table by group
 
+
 def test_describe_by_group_matches_statistics_module():
     import statistics
 
-    df = pd.DataFrame([(g, v) for g, vs in PLANT.items() for v in vs] + [("ctrl", None)],
-                      columns=["群", "重さ"])
+    df = pd.DataFrame(
+        [(g, v) for g, vs in PLANT.items() for v in vs] + [("ctrl", None)], columns=["群", "重さ"]
+    )
     r = analyses.describe(df, values="重さ", group="群")
     for g, vs in PLANT.items():
         got = r["table"]["重さ"][g]
         q1, med, q3 = statistics.quantiles(vs, n=4, method="inclusive")
         assert got["件数"] == 10 and math.isclose(got["平均"], statistics.fmean(vs))
         assert math.isclose(got["標準偏差"], statistics.stdev(vs))
-        assert [round(got[k], 10) for k in ("第1四分位", "中央値", "第3四分位")] == \
-            [round(q1, 10), round(med, 10), round(q3, 10)]
+        assert [round(got[k], 10) for k in ("第1四分位", "中央値", "第3四分位")] == [
+            round(q1, 10),
+            round(med, 10),
+            round(q3, 10),
+        ]
         assert statistics.median(vs) == pytest.approx(got["中央値"])
     assert r["table"]["重さ"]["ctrl"]["欠損"] == 1 and r["table"]["重さ"]["全体"]["件数"] == 30
     assert "trt2" in r["conclusion"]
 
 
 # ------------------------------------------------------------------- correlation matrix
+
 
 def test_correlation_pearson_ci_and_p_by_hand():
     x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
@@ -358,6 +421,7 @@ def test_correlation_pearson_ci_and_p_by_hand():
     assert math.isclose(pair["pearson_r"], rho, rel_tol=1e-12)
     t = rho * math.sqrt(n - 2) / math.sqrt(1 - rho**2)
     from scipy import stats as st  # the t distribution's tail only
+
     assert math.isclose(pair["p_value"], 2 * st.t.sf(abs(t), n - 2), rel_tol=1e-9)
     half = 1.959963984540054 / math.sqrt(n - 3)
     assert math.isclose(pair["ci_low"], math.tanh(math.atanh(rho) - half), rel_tol=1e-9)
@@ -370,13 +434,15 @@ def test_correlation_pearson_ci_and_p_by_hand():
 
 # ------------------------------------------------------------------ logistic regression
 
+
 def test_logistic_matches_newton_raphson_by_hand():
     rng = np.random.default_rng(3)
     x = rng.normal(0, 1, 200)
     p = 1 / (1 + np.exp(-(-0.5 + 1.2 * x)))
     y = np.where(rng.uniform(size=200) < p, "あり", "なし")
-    r = analyses.logistic(pd.DataFrame({"受診": y, "年齢差": x}), formula="受診 ~ 年齢差",
-                          event="あり")
+    r = analyses.logistic(
+        pd.DataFrame({"受診": y, "年齢差": x}), formula="受診 ~ 年齢差", event="あり"
+    )
     X = np.column_stack([np.ones(200), x])
     t = (y == "あり").astype(float)
     beta = np.zeros(2)
@@ -425,10 +491,15 @@ def test_new_templates_write_reports(name, tmp_path):
 def test_unknown_column_message_names_the_heading_rows_and_the_fix(tmp_path):
     # Two codes against two words: not clearly a code row, so row 1 is taken; the error
     # must then say which row was read as the heading and how to choose another.
-    path = write_csv(tmp_path / "c.csv", [["code", "pref", "A1101", "A1102"],
-                                          ["地域", "県", "人口（人）", "世帯"],
-                                          ["R1", "北海道", "100", "50"],
-                                          ["R2", "青森県", "90", "40"]])
+    path = write_csv(
+        tmp_path / "c.csv",
+        [
+            ["code", "pref", "A1101", "A1102"],
+            ["地域", "県", "人口（人）", "世帯"],
+            ["R1", "北海道", "100", "50"],
+            ["R2", "青森県", "90", "40"],
+        ],
+    )
     hint = "人口.*1行目として読みました.*--header-row 行番号"
     with pytest.raises(templates.TemplateError, match=hint):
         templates.analyse("regression", path, [("formula", "人口（人） ~ 面積")])

@@ -25,7 +25,8 @@ from workbench.templates import analyses, report
 from workbench.templates.analyses import TemplateInputError
 
 _spec = importlib.util.spec_from_file_location(
-    "make_examples", REPO_ROOT / "templates" / "examples" / "make_examples.py")
+    "make_examples", REPO_ROOT / "templates" / "examples" / "make_examples.py"
+)
 examples = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(examples)
 
@@ -44,6 +45,7 @@ def sleep_frame(first: str = "1") -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ t test, no kernel
+
 
 def test_paired_sleep_matches_r_and_hand_formula():
     r = analyses.ttest(sleep_frame("2"), value="extra", group="group", pair_by="ID")
@@ -106,10 +108,15 @@ def test_ttest_bad_input_messages():
 # -------------------------------------------------------------- regression, no kernel
 
 # NIST StRD Longley certified values.
-LONGLEY = {"Intercept": -3482258.63459582, "GNPデフレータ": 15.0618722713733,
-           "GNP(百万ドル)": -0.358191792925910e-01, "失業者数": -2.02022980381683,
-           "軍人数": -1.03322686717359, "14歳以上人口": -0.511041056535807e-01,
-           "年": 1829.15146461355}
+LONGLEY = {
+    "Intercept": -3482258.63459582,
+    "GNPデフレータ": 15.0618722713733,
+    "GNP(百万ドル)": -0.358191792925910e-01,
+    "失業者数": -2.02022980381683,
+    "軍人数": -1.03322686717359,
+    "14歳以上人口": -0.511041056535807e-01,
+    "年": 1829.15146461355,
+}
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +140,10 @@ def test_longley_certified_through_cp932_japanese_names(longley_csv):
 
 def test_quote_formula_and_bad_formulas():
     cols = ["所得(円)", "人口", "1人当たり"]
-    assert analyses.quote_formula("所得(円) ～ 人口 + 1人当たり", cols) == \
-        'Q("所得(円)") ~ 人口 + Q("1人当たり")'
+    assert (
+        analyses.quote_formula("所得(円) ～ 人口 + 1人当たり", cols)
+        == 'Q("所得(円)") ~ 人口 + Q("1人当たり")'
+    )
     assert analyses.quote_formula('Q("所得(円)") ~ 人口', cols) == 'Q("所得(円)") ~ 人口'
     df = pd.DataFrame({"所得(円)": [1.0, 2, 3, 5], "人口": [1.0, 3, 2, 4]})
     with pytest.raises(TemplateInputError, match="「面積」という列が見つかりません"):
@@ -160,8 +169,11 @@ def test_crosstab_chi_square_and_cramers_v_by_hand():
     rows = {a: sum(c.values()) for a, c in SURVEY.items()}
     cols = {b: sum(SURVEY[a][b] for a in SURVEY) for b in ["満足", "普通", "不満"]}
     n = sum(rows.values())
-    chi2 = sum((SURVEY[a][b] - rows[a] * cols[b] / n) ** 2 / (rows[a] * cols[b] / n)
-               for a in rows for b in cols)
+    chi2 = sum(
+        (SURVEY[a][b] - rows[a] * cols[b] / n) ** 2 / (rows[a] * cols[b] / n)
+        for a in rows
+        for b in cols
+    )
     assert r["test"] == "chi2" and r["df"] == 4 and r["n"] == 79
     assert rel(r["statistic"], chi2) < 1e-9
     assert rel(r["cramers_v"], math.sqrt(chi2 / (n * 2))) < 1e-9
@@ -175,9 +187,11 @@ def test_crosstab_chi_square_and_cramers_v_by_hand():
 def test_crosstab_fisher_for_small_2x2_by_hand():
     table = {"A": {"はい": 1, "いいえ": 9}, "B": {"はい": 6, "いいえ": 4}}
     r = analyses.crosstab(frame_from_counts(table), row="年代", column="満足度", threshold=0)
+
     # Two-sided Fisher: sum of hypergeometric probabilities not above the observed one.
     def prob(a: int) -> float:
         return math.comb(7, a) * math.comb(13, 10 - a) / math.comb(20, 10)
+
     observed = prob(1)
     p = sum(prob(a) for a in range(0, 8) if prob(a) <= observed * (1 + 1e-7))
     assert r["test"] == "fisher" and rel(r["p_value"], p) < 1e-9
@@ -185,6 +199,7 @@ def test_crosstab_fisher_for_small_2x2_by_hand():
 
 
 # ------------------------------------------------------------------- loading the data
+
 
 @pytest.fixture(scope="module")
 def sleep_csv(tmp_path_factory) -> Path:
@@ -204,6 +219,7 @@ def test_load_data_converts_wareki_zenkaku_and_symbols(sleep_csv):
 
 # -------------------------------------------------------------------- CLI, bad input
 
+
 def run_cli(capsys, *args: str) -> tuple[int, str]:
     code = cli.main(["template", *args])
     captured = capsys.readouterr()
@@ -212,8 +228,21 @@ def run_cli(capsys, *args: str) -> tuple[int, str]:
 
 def test_cli_wrong_column_exits_2_and_leaves_nothing(sleep_csv, tmp_path, capsys):
     out = tmp_path / "out"
-    code, text = run_cli(capsys, "run", "ttest", "--data", str(sleep_csv), "-p", "value",
-                         "睡眠時間", "-p", "group", "薬剤", "--out", str(out))
+    code, text = run_cli(
+        capsys,
+        "run",
+        "ttest",
+        "--data",
+        str(sleep_csv),
+        "-p",
+        "value",
+        "睡眠時間",
+        "-p",
+        "group",
+        "薬剤",
+        "--out",
+        str(out),
+    )
     assert code == 2 and "列「睡眠時間」が見つかりません" in text and "この表の列" in text
     assert not (out / "report.html").exists() and list(tmp_path.iterdir()) == []
 
@@ -221,14 +250,47 @@ def test_cli_wrong_column_exits_2_and_leaves_nothing(sleep_csv, tmp_path, capsys
 def test_cli_three_groups_missing_file_unknown_parameter(sleep_csv, tmp_path, capsys):
     three = tmp_path / "three.csv"
     three.write_text("群,値\nA,1\nB,2\nC,3\nA,4\n", encoding="utf-8-sig")
-    code, text = run_cli(capsys, "run", "ttest", "--data", str(three), "-p", "value", "値",
-                         "-p", "group", "群", "--out", str(tmp_path / "o"))
+    code, text = run_cli(
+        capsys,
+        "run",
+        "ttest",
+        "--data",
+        str(three),
+        "-p",
+        "value",
+        "値",
+        "-p",
+        "group",
+        "群",
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert code == 2 and "「群」" in text and "3種類" in text
-    code, text = run_cli(capsys, "run", "ttest", "--data", str(tmp_path / "無い.csv"),
-                         "-p", "value", "値", "--out", str(tmp_path / "o"))
+    code, text = run_cli(
+        capsys,
+        "run",
+        "ttest",
+        "--data",
+        str(tmp_path / "無い.csv"),
+        "-p",
+        "value",
+        "値",
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert code == 2 and "ファイルが見つかりません" in text
-    code, text = run_cli(capsys, "run", "ttest", "--data", str(sleep_csv), "-p", "valu", "x",
-                         "--out", str(tmp_path / "o"))
+    code, text = run_cli(
+        capsys,
+        "run",
+        "ttest",
+        "--data",
+        str(sleep_csv),
+        "-p",
+        "valu",
+        "x",
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert code == 2 and "パラメータ valu はありません" in text
     assert not (tmp_path / "o").exists()
 
@@ -243,11 +305,30 @@ def test_cli_list_shows_templates_and_parameters(capsys):
 
 # ----------------------------------------------------------------- slow: real reports
 
+
 @pytest.fixture(scope="module")
 def paired_report(sleep_csv, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("paired") / "レポート"
-    code = cli.main(["template", "run", "ttest", "--data", str(sleep_csv), "-p", "value", VALUE,
-                     "-p", "group", "薬剤", "-p", "pair_by", "被験者", "--out", str(out)])
+    code = cli.main(
+        [
+            "template",
+            "run",
+            "ttest",
+            "--data",
+            str(sleep_csv),
+            "-p",
+            "value",
+            VALUE,
+            "-p",
+            "group",
+            "薬剤",
+            "-p",
+            "pair_by",
+            "被験者",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     return out
 
@@ -274,8 +355,20 @@ def test_paired_report_numbers_html_and_parameters(paired_report):
 @pytest.mark.slow
 def test_regression_report_longley(longley_csv, tmp_path):
     out = tmp_path / "reg"
-    code = cli.main(["template", "run", "regression", "--data", str(longley_csv),
-                     "-p", "formula", examples.LONGLEY_FORMULA, "--out", str(out)])
+    code = cli.main(
+        [
+            "template",
+            "run",
+            "regression",
+            "--data",
+            str(longley_csv),
+            "-p",
+            "formula",
+            examples.LONGLEY_FORMULA,
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     for term, certified in LONGLEY.items():
@@ -290,8 +383,23 @@ def test_crosstab_report_suppresses_small_cells(tmp_path):
     data = tmp_path / "survey.csv"
     frame_from_counts(SURVEY).to_csv(data, index=False, encoding="cp932")
     out = tmp_path / "ct"
-    code = cli.main(["template", "run", "crosstab", "--data", str(data), "-p", "row", "年代",
-                     "-p", "column", "満足度", "--out", str(out)])
+    code = cli.main(
+        [
+            "template",
+            "run",
+            "crosstab",
+            "--data",
+            str(data),
+            "-p",
+            "row",
+            "年代",
+            "-p",
+            "column",
+            "満足度",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
     assert result["counts"]["20代"]["不満"] == "x" and result["suppressed_cells"] == 4
@@ -300,8 +408,10 @@ def test_crosstab_report_suppresses_small_cells(tmp_path):
 
 
 EXAMPLES = {  # folder → the run make_examples.py does
-    "ttest": ("sleep.csv", [("value", "睡眠時間の増加（時間）"), ("group", "薬剤"),
-                            ("pair_by", "被験者")]),
+    "ttest": (
+        "sleep.csv",
+        [("value", "睡眠時間の増加（時間）"), ("group", "薬剤"), ("pair_by", "被験者")],
+    ),
     "regression": ("longley.csv", [("formula", examples.LONGLEY_FORMULA)]),
     "crosstab": ("survey.csv", [("row", "年代"), ("column", "満足度")]),
 }
@@ -328,8 +438,11 @@ def test_examples_are_committed_and_current(name, tmp_path):
     """
     folder = REPO_ROOT / "templates" / "examples"
     data, params = EXAMPLES[name]
-    writer = {"sleep.csv": examples.write_sleep, "longley.csv": examples.write_longley,
-              "survey.csv": examples.write_survey}[data]
+    writer = {
+        "sleep.csv": examples.write_sleep,
+        "longley.csv": examples.write_longley,
+        "survey.csv": examples.write_survey,
+    }[data]
     assert (folder / data).read_bytes() == writer(tmp_path / data).read_bytes()
     committed = json.loads((folder / name / "result.json").read_text(encoding="utf-8"))
     assert (folder / name / "report.html").is_file()
@@ -342,19 +455,22 @@ def test_examples_are_committed_and_current(name, tmp_path):
 
 # ------------------------------------------------------------------ trend and DiD, no kernel
 
+
 def test_trend_slope_by_hand_and_wareki_years(tmp_path):
     values = [1013, 1052, 1101, 1098, 1150, 1190, 1185, 1240, 1262, 1300]
     years = [f"平成{y}年度" for y in range(22, 31)] + ["令和元年度"]
     data = tmp_path / "推移.csv"
     pd.DataFrame({"年度": years, "件数": [f"{v:,}" for v in values]}).to_csv(
-        data, index=False, encoding="cp932")
+        data, index=False, encoding="cp932"
+    )
     df, notes = templates.load_data(data)
     assert df["年度"].tolist() == list(range(2010, 2020))
     r = analyses.trend(df, time="年度", value="件数")
     t = list(range(2010, 2020))
     tm, vm = statistics.fmean(t), statistics.fmean(values)
-    slope = sum((a - tm) * (b - vm) for a, b in zip(t, values, strict=True)) / \
-        sum((a - tm) ** 2 for a in t)
+    slope = sum((a - tm) * (b - vm) for a, b in zip(t, values, strict=True)) / sum(
+        (a - tm) ** 2 for a in t
+    )
     assert rel(r["slope"], slope) < 1e-9 and r["slope_unit"] == "1年あたり"
     assert r["start"] == "2010" and r["end"] == "2019" and r["change"] == 287
 
@@ -364,12 +480,24 @@ def test_did_estimate_equals_difference_of_differences():
     for unit in range(6):
         for year in range(2018, 2024):
             treated, post = unit < 3, year >= 2021
-            y = 10 + unit + 0.5 * (year - 2018) + (2.5 if treated and post else 0) + \
-                ((unit * 7 + year * 3) % 5) / 10
+            y = (
+                10
+                + unit
+                + 0.5 * (year - 2018)
+                + (2.5 if treated and post else 0)
+                + ((unit * 7 + year * 3) % 5) / 10
+            )
             rows.append((f"市{unit}", year, "対象" if treated else "比較", int(post), y))
     df = pd.DataFrame(rows, columns=["市町村", "年度", "区分", "後", "値"])
-    r = analyses.did(df, outcome="値", time="年度", treated="区分", period="後",
-                     treated_label="対象", cluster="市町村")
+    r = analyses.did(
+        df,
+        outcome="値",
+        time="年度",
+        treated="区分",
+        period="後",
+        treated_label="対象",
+        cluster="市町村",
+    )
     m = df.groupby(["区分", "後"])["値"].mean()
     hand = (m[("対象", 1)] - m[("対象", 0)]) - (m[("比較", 1)] - m[("比較", 0)])
     assert rel(r["estimate"], hand) < 1e-9 and r["n"] == 36
@@ -384,16 +512,48 @@ def test_trend_and_did_reports_run(name, tmp_path):
     def value(u: int, y: int) -> str:
         return f"{10 + u + 0.5 * y + (2.5 if u < 3 and y >= 4 else 0) + (u + y) % 5 / 10:.2f}"
 
-    rows = [(f"市{u}", f"令和{y}年度", "対象" if u < 3 else "比較", "後" if y >= 4 else "前",
-             value(u, y)) for u in range(6) for y in range(1, 7)]
+    rows = [
+        (
+            f"市{u}",
+            f"令和{y}年度",
+            "対象" if u < 3 else "比較",
+            "後" if y >= 4 else "前",
+            value(u, y),
+        )
+        for u in range(6)
+        for y in range(1, 7)
+    ]
     data = tmp_path / "施策.csv"
     pd.DataFrame(rows, columns=["市町村", "年度", "区分", "期間", "値"]).to_csv(
-        data, index=False, encoding="cp932")
-    params = {"trend": ["-p", "time", "年度", "-p", "value", "値"],
-              "did": ["-p", "outcome", "値", "-p", "time", "年度", "-p", "treated", "区分",
-                      "-p", "period", "期間", "-p", "treated_label", "対象",
-                      "-p", "period_label", "後", "-p", "cluster", "市町村"],
-              "consolidate": ["-p", "by", "区分,期間", "-p", "values", "値"]}[name]
+        data, index=False, encoding="cp932"
+    )
+    params = {
+        "trend": ["-p", "time", "年度", "-p", "value", "値"],
+        "did": [
+            "-p",
+            "outcome",
+            "値",
+            "-p",
+            "time",
+            "年度",
+            "-p",
+            "treated",
+            "区分",
+            "-p",
+            "period",
+            "期間",
+            "-p",
+            "treated_label",
+            "対象",
+            "-p",
+            "period_label",
+            "後",
+            "-p",
+            "cluster",
+            "市町村",
+        ],
+        "consolidate": ["-p", "by", "区分,期間", "-p", "values", "値"],
+    }[name]
     out = tmp_path / "out"
     assert cli.main(["template", "run", name, "--data", str(data), *params, "--out", str(out)]) == 0
     result = json.loads((out / "result.json").read_text(encoding="utf-8"))
@@ -421,12 +581,25 @@ def test_excel_with_title_rows_sheet_and_header_row(tmp_path, capsys):
     assert df["待ち時間(分)"].tolist() == [5, 7, 6, 8, 12, 14, 11, 13]
     r = analyses.ttest(df, value="待ち時間（分）", group="窓口")
     assert r["groups"] == ["本庁", "支所"] and r["mean_difference"] == -6.0
-    code, text = run_cli(capsys, "run", "ttest", "--data", str(path), "--sheet", "R7",
-                         "-p", "value", "待ち時間", "--out", str(tmp_path / "o"))
+    code, text = run_cli(
+        capsys,
+        "run",
+        "ttest",
+        "--data",
+        str(path),
+        "--sheet",
+        "R7",
+        "-p",
+        "value",
+        "待ち時間",
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert code == 2 and "シート「R7」が見つかりません" in text
 
 
 # ------------------------------------------------------------------------ consolidate
+
 
 @pytest.fixture(scope="module")
 def monthly_book(tmp_path_factory) -> Path:
@@ -437,8 +610,12 @@ def monthly_book(tmp_path_factory) -> Path:
     book.active.append(["各市町村の施設利用者数（令和6年度）"])
     months = {
         "4月": [("Ａ市", "図書館", "1,200"), ("B市", "図書館", "800"), ("A市 ", "体育館", "x")],
-        "5月": [("A市", "図書館", "１，３００"), ("B市", "図書館", 850), ("C町", "図書館", 12),
-               ("D村", "図書館", 40)],
+        "5月": [
+            ("A市", "図書館", "１，３００"),
+            ("B市", "図書館", 850),
+            ("C町", "図書館", 12),
+            ("D村", "図書館", 40),
+        ],
     }
     for month, rows in months.items():
         sheet = book.create_sheet(month)
@@ -477,16 +654,33 @@ def test_failure_during_execution_leaves_no_report(sleep_csv, tmp_path, monkeypa
 
     monkeypatch.setattr(templates, "_execute", half_written)
     out = tmp_path / "out"
-    code, text = run_cli(capsys, "run", "ttest", "--data", str(sleep_csv), "-p", "value", VALUE,
-                         "-p", "group", "薬剤", "--out", str(out))
+    code, text = run_cli(
+        capsys,
+        "run",
+        "ttest",
+        "--data",
+        str(sleep_csv),
+        "-p",
+        "value",
+        VALUE,
+        "-p",
+        "group",
+        "薬剤",
+        "--out",
+        str(out),
+    )
     assert code == 2 and "実行中にエラー" in text and "レポートは作成していません" in text
     assert not out.exists() and list(tmp_path.iterdir()) == []  # temporary folder removed too
 
 
 def test_wareki_columns_leave_codes_alone_and_note_bad_values():
-    df = pd.DataFrame({"部屋": ["H12", "R3", "S1"],
-                       "年度": ["平成30年度", "令和元年度", "平成32年度"],
-                       "日": ["R6.4.1", "2024/4/3", "R6.2.30"]})
+    df = pd.DataFrame(
+        {
+            "部屋": ["H12", "R3", "S1"],
+            "年度": ["平成30年度", "令和元年度", "平成32年度"],
+            "日": ["R6.4.1", "2024/4/3", "R6.2.30"],
+        }
+    )
     out, notes = io.convert_date_columns(df)
     notes = list(notes.itertuples(index=False, name=None))
     assert out["部屋"].tolist() == ["H12", "R3", "S1"]  # codes, not years

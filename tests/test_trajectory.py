@@ -183,12 +183,14 @@ def test_unsorted_points_are_refused():
     frame = _frame([(0, 0, 0), (60, 0, 0)])
     shuffled = pd.concat([frame, frame.iloc[:1].assign(trip_id="T2"), frame], ignore_index=True)
     with pytest.raises(ValueError, match="sorted by trip"):
-        trajectory.stay_points(shuffled["trip_id"], shuffled["time"], shuffled["lat"],
-                               shuffled["lon"])
+        trajectory.stay_points(
+            shuffled["trip_id"], shuffled["time"], shuffled["lat"], shuffled["lon"]
+        )
     backwards = frame.iloc[::-1]
     with pytest.raises(ValueError, match="sorted by time"):
-        trajectory.stay_points(backwards["trip_id"], backwards["time"], backwards["lat"],
-                               backwards["lon"])
+        trajectory.stay_points(
+            backwards["trip_id"], backwards["time"], backwards["lat"], backwards["lon"]
+        )
 
 
 def test_no_points_no_stays():

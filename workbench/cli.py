@@ -123,9 +123,7 @@ def _report(args: argparse.Namespace) -> int:
     rule = report.CompletionRule.from_percent(args.pass_percent, not args.pass_without_written)
     summary = report.write_report(args.assignment, args.out, args.course_root, rule)
     mean = "—" if summary.mean is None else f"{summary.mean:.1f}点"
-    print(
-        f"{args.assignment}: 対象 {summary.students}人、提出 {summary.submitted}人、平均 {mean}"
-    )
+    print(f"{args.assignment}: 対象 {summary.students}人、提出 {summary.submitted}人、平均 {mean}")
     for path in (summary.csv, summary.xlsx, summary.html):
         print(f"作成しました: {path}")
     return 0
@@ -138,8 +136,12 @@ def _template_list(args: argparse.Namespace) -> int:
         info = templates.get(name)
         print(f"{name}\t{info.title}: {info.description}")
         for p in info.parameters:
-            mark = "（必須）" if p.required else "（任意）" if p.default == "" else (
-                f"（既定: {p.default}）"
+            mark = (
+                "（必須）"
+                if p.required
+                else "（任意）"
+                if p.default == ""
+                else (f"（既定: {p.default}）")
             )
             print(f"    -p {p.name} …{mark} {p.help}")
     return 0
@@ -149,8 +151,14 @@ def _template_run(args: argparse.Namespace) -> int:
     from workbench import templates
 
     result = templates.run(
-        args.name, args.data, args.out, args.param or [], sheet=args.sheet,
-        header_row=args.header_row, where=args.where or [], keep_totals=args.keep_totals,
+        args.name,
+        args.data,
+        args.out,
+        args.param or [],
+        sheet=args.sheet,
+        header_row=args.header_row,
+        where=args.where or [],
+        keep_totals=args.keep_totals,
     )
     print(result.get("conclusion", ""))
     out = Path(args.out)

@@ -76,6 +76,13 @@ def environment_with_tools() -> dict[str, str]:
     return env
 
 
+def put_tools_on_path() -> None:
+    """Let in-process nbgrader find ``alembic``: a new gradebook asks it for the schema."""
+    tools = str(Path(sys.executable).parent)
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = environment_with_tools()["PATH"]
+
+
 def nbgrader(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run an nbgrader command in the course root and fail with its log on error."""
     command = [sys.executable, "-m", "nbgrader", *args]

@@ -238,9 +238,7 @@ class Launch:
     cwd: Path
 
 
-def learner_launch(
-    workspace: Path, port: int | None = None, open_browser: bool = True
-) -> Launch:
+def learner_launch(workspace: Path, port: int | None = None, open_browser: bool = True) -> Launch:
     env = course.environment_with_tools()
     extra = [str(learner_config_dir(workspace))]
     if env.get("JUPYTER_CONFIG_PATH"):

@@ -294,8 +294,13 @@ def stay_points_naive(
                 i += 1
         start = end
     return _stays_frame(
-        np.asarray(trip_id), t_ns, np.asarray(lat, dtype="float64"),
-        np.asarray(lon, dtype="float64"), firsts, lasts, tz,
+        np.asarray(trip_id),
+        t_ns,
+        np.asarray(lat, dtype="float64"),
+        np.asarray(lon, dtype="float64"),
+        firsts,
+        lasts,
+        tz,
     )
 
 

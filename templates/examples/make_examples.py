@@ -26,8 +26,11 @@ ZEN = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
 def zenkaku(number: float | int, *, thousands: bool = False, decimals: int | None = None) -> str:
     """A number as staff type it: 全角 digits, △ for negative, optional 桁区切り."""
-    text = f"{abs(number):,}" if thousands else (
-        f"{abs(number):.{decimals}f}" if decimals is not None else f"{abs(number)}")
+    text = (
+        f"{abs(number):,}"
+        if thousands
+        else (f"{abs(number):.{decimals}f}" if decimals is not None else f"{abs(number)}")
+    )
     return ("△" if number < 0 else "") + text.translate(ZEN)
 
 
@@ -39,8 +42,11 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
 
 def write_sleep(path: Path) -> Path:
     """Drug 2 (薬B) rows first, so differences are 薬B − 薬A as in R's paired example."""
-    rows = [["睡眠薬の効果の比較（Student, 1908）", "", "", ""], ["", "", "", ""],
-            ["被験者", "薬剤", "睡眠時間の増加（時間）", "調査日"]]
+    rows = [
+        ["睡眠薬の効果の比較（Student, 1908）", "", "", ""],
+        ["", "", "", ""],
+        ["被験者", "薬剤", "睡眠時間の増加（時間）", "調査日"],
+    ]
     for drug, values in (("薬B", SLEEP_2), ("薬A", SLEEP_1)):
         for i, v in enumerate(values, start=1):
             day = f"令和6年{4 if drug == '薬A' else 5}月{i}日"
@@ -56,29 +62,48 @@ def longley_frame():
     return sm.datasets.longley.load_pandas().data
 
 
-LONGLEY_COLUMNS = {"TOTEMP": "就業者数", "GNPDEFL": "GNPデフレータ", "GNP": "GNP(百万ドル)",
-                   "UNEMP": "失業者数", "ARMED": "軍人数", "POP": "14歳以上人口", "YEAR": "年"}
+LONGLEY_COLUMNS = {
+    "TOTEMP": "就業者数",
+    "GNPDEFL": "GNPデフレータ",
+    "GNP": "GNP(百万ドル)",
+    "UNEMP": "失業者数",
+    "ARMED": "軍人数",
+    "POP": "14歳以上人口",
+    "YEAR": "年",
+}
 LONGLEY_FORMULA = "就業者数 ~ GNPデフレータ + GNP(百万ドル) + 失業者数 + 軍人数 + 14歳以上人口 + 年"
 
 
 def write_longley(path: Path) -> Path:
     """Longley with Japanese names, 昭和 years, 全角 digits and a suppressed extra row."""
     data = longley_frame()
-    rows = [["ロングレーのデータ（NIST StRD）", "", "", "", "", "", ""],
-            [LONGLEY_COLUMNS[c] for c in data.columns]]
+    rows = [
+        ["ロングレーのデータ（NIST StRD）", "", "", "", "", "", ""],
+        [LONGLEY_COLUMNS[c] for c in data.columns],
+    ]
     for record in data.itertuples(index=False):
         r = record._asdict()
-        rows.append([zenkaku(int(r["TOTEMP"]), thousands=True), zenkaku(r["GNPDEFL"]),
-                     zenkaku(int(r["GNP"]), thousands=True), f"{r['UNEMP']:g}",
-                     f"{r['ARMED']:g}", zenkaku(int(r["POP"]), thousands=True),
-                     f"昭和{int(r['YEAR']) - 1925}年"])
+        rows.append(
+            [
+                zenkaku(int(r["TOTEMP"]), thousands=True),
+                zenkaku(r["GNPDEFL"]),
+                zenkaku(int(r["GNP"]), thousands=True),
+                f"{r['UNEMP']:g}",
+                f"{r['ARMED']:g}",
+                zenkaku(int(r["POP"]), thousands=True),
+                f"昭和{int(r['YEAR']) - 1925}年",
+            ]
+        )
     rows.append(["x", "１０５．０", "４００，０００", "4000", "2500", "１３０，０００", "昭和38年"])
     return _write(path, rows)
 
 
 # A made-up satisfaction survey: 年代 × 満足度 counts, with cells small enough to suppress.
-SURVEY = {"20代": {"満足": 12, "普通": 8, "不満": 2}, "30代": {"満足": 15, "普通": 10, "不満": 5},
-          "40代": {"満足": 20, "普通": 6, "不満": 1}}
+SURVEY = {
+    "20代": {"満足": 12, "普通": 8, "不満": 2},
+    "30代": {"満足": 15, "普通": 10, "不満": 5},
+    "40代": {"満足": 20, "普通": 6, "不満": 1},
+}
 
 
 def write_survey(path: Path) -> Path:
@@ -102,8 +127,12 @@ def main(argv: list[str]) -> int:
         return 0
     from workbench import templates
 
-    templates.run("ttest", sleep, HERE / "ttest", [
-        ("value", "睡眠時間の増加（時間）"), ("group", "薬剤"), ("pair_by", "被験者")])
+    templates.run(
+        "ttest",
+        sleep,
+        HERE / "ttest",
+        [("value", "睡眠時間の増加（時間）"), ("group", "薬剤"), ("pair_by", "被験者")],
+    )
     templates.run("regression", longley, HERE / "regression", [("formula", LONGLEY_FORMULA)])
     templates.run("crosstab", survey, HERE / "crosstab", [("row", "年代"), ("column", "満足度")])
     for folder in ("ttest", "regression", "crosstab"):

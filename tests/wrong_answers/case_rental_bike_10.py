@@ -111,8 +111,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
     WrongAnswer(
         cell="ex5",
         test="ex5_test",
-        code=_ENDS
-        + 'od_table = trajectory.od_matrix(ends["到着エリア"], ends["出発エリア"], '
+        code=_ENDS + 'od_table = trajectory.od_matrix(ends["到着エリア"], ends["出発エリア"], '
         "order=AREA_ORDER)",
         hint="行と列が逆",
     ),

@@ -52,8 +52,7 @@ def _model3(target: str, split: str, fit_on: str) -> str:
 
 
 TIME_SPLIT = (
-    'train = data3[data3.index < "2024-01-01"]\n'
-    'test = data3[data3.index >= "2024-01-01"]\n'
+    'train = data3[data3.index < "2024-01-01"]\ntest = data3[data3.index >= "2024-01-01"]\n'
 )
 
 
@@ -74,9 +73,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             READ_TABLE
             + '    text = table["年月日"] + " " + table["時刻"].str.replace("24:00", "00:00")\n'
-            "    stamp = pd.to_datetime(text)\n"
-            + RETURN_SERIES
-            + READ_BOTH
+            "    stamp = pd.to_datetime(text)\n" + RETURN_SERIES + READ_BOTH
         ),
         hint="24:00 は翌日の 00:00 です",
     ),
@@ -101,8 +98,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             READ_TABLE
             + RIGHT_STAMP
             + '    values = pd.to_numeric(table["水位"].str.strip(), errors="coerce")\n'
-            "    return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(stamp))\n"
-            + READ_BOTH
+            "    return pd.Series(values.to_numpy(), index=pd.DatetimeIndex(stamp))\n" + READ_BOTH
         ),
         hint="暫定値（数値の後ろの *）",
     ),

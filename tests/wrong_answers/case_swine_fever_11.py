@@ -30,7 +30,7 @@ EX7_HEAD = (
     'n3 = muni_month["検査頭数"].unstack("市町村").rolling(3).sum()\n'
 )
 EX8_HEAD = (
-    'sakura_cases = outbreaks[\n'
+    "sakura_cases = outbreaks[\n"
     '    (outbreaks["県"] == "さくら県") & (outbreaks["発生日"] <= "2020-12-31")]\n'
     'lead = sakura_cases.groupby("市町村")[["発生日"]].min()\n'
     'lead = lead.rename(columns={"発生日": "初回発生日"})\n'
@@ -76,8 +76,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             'outbreaks = raw_outbreaks.drop_duplicates(subset="事例番号").copy()\n'
             'outbreaks["発生日"] = pd.to_datetime(\n'
-            '    outbreaks["発生日"], format="mixed", errors="coerce")\n'
-            + EX1_REST
+            '    outbreaks["発生日"], format="mixed", errors="coerce")\n' + EX1_REST
         ),
         hint="pd.to_datetime は和暦",
     ),
@@ -134,7 +133,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             "ci_state = state_sums.copy()\n"
             'ci_state["陽性率"] = ci_state["陽性頭数"] / ci_state["検査頭数"]\n'
-            'ci_low, ci_high = proportion_confint(\n'
+            "ci_low, ci_high = proportion_confint(\n"
             '    ci_state["陽性頭数"], ci_state["検査頭数"], alpha=0.05)\n'
             'ci_state["下限"] = ci_low\n'
             'ci_state["上限"] = ci_high\n'
@@ -148,7 +147,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             "ci_state = state_sums.copy()\n"
             'ci_state["陽性率"] = ci_state["陽性頭数"] / ci_state["検査頭数"]\n'
-            'ci_low, ci_high = proportion_confint(\n'
+            "ci_low, ci_high = proportion_confint(\n"
             '    ci_state["検査頭数"], ci_state["陽性頭数"], method="wilson")\n'
             'ci_state["下限"] = ci_low\n'
             'ci_state["上限"] = ci_high\n'
@@ -276,7 +275,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             'towns = sorted(set(sakura_all["市町村"]))\n'
             'test_alert = issued.loc["2020-01-01":"2020-12-01", towns]\n'
             'test_event = event.loc["2020-01-01":"2020-12-01", towns]\n'
-            + EX9_COUNTS + ex9_verify("false_alarm / (hit + false_alarm)") + EX9_FARMS
+            + EX9_COUNTS
+            + ex9_verify("false_alarm / (hit + false_alarm)")
+            + EX9_FARMS
         ),
         hint="空振りを数えていません",
     ),
@@ -287,7 +288,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             "test_alert = issued\n"
             "test_event = event\n"
-            + EX9_COUNTS + ex9_verify("false_alarm / (hit + false_alarm)") + EX9_FARMS
+            + EX9_COUNTS
+            + ex9_verify("false_alarm / (hit + false_alarm)")
+            + EX9_FARMS
         ),
         hint="選定期間も含めた全期間で数えています",
     ),
@@ -298,7 +301,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             'test_alert = issued.loc["2020-01-01":"2020-12-01"]\n'
             'test_event = event.loc["2020-01-01":"2020-12-01"]\n'
-            + EX9_COUNTS + ex9_verify("false_alarm / (false_alarm + quiet)") + EX9_FARMS
+            + EX9_COUNTS
+            + ex9_verify("false_alarm / (false_alarm + quiet)")
+            + EX9_FARMS
         ),
         hint="それは誤警報率",
     ),

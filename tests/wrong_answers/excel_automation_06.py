@@ -4,14 +4,8 @@ from harness import WrongAnswer
 
 UNIT = "06_excel_automation"
 
-CLEAN_HEADER_DEF = (
-    "def clean_header(name):\n"
-    '    """列名をそろえる"""\n'
-)
-TO_COUNT_DEF = (
-    "def to_count(value):\n"
-    '    """セルの値を件数にする"""\n'
-)
+CLEAN_HEADER_DEF = 'def clean_header(name):\n    """列名をそろえる"""\n'
+TO_COUNT_DEF = 'def to_count(value):\n    """セルの値を件数にする"""\n'
 
 # The correct read_reply, split so that single steps can be replaced by mistakes.
 READ_OPEN = '''def read_reply(path, sheet_name="回答"):
@@ -29,17 +23,17 @@ READ_OPEN = '''def read_reply(path, sheet_name="回答"):
             sheet_name = sheets[0]
         raw = pd.read_excel(path, sheet_name=sheet_name, header=None)
 '''
-READ_HEADER = '''    first = raw.iloc[:, 0].map(clean_header)
+READ_HEADER = """    first = raw.iloc[:, 0].map(clean_header)
     header_row = first[first == "手続名"].index[0]
     if header_row > 0:
         problems.append("タイトル行あり")
-'''
-READ_COLUMNS = '''    header = raw.iloc[header_row]
+"""
+READ_COLUMNS = """    header = raw.iloc[header_row]
     columns = [clean_header(name) for name in header]
     if columns != [str(name) for name in header]:
         problems.append("列名の表記ゆれ")
-'''
-READ_BODY = '''    table = raw.iloc[header_row + 1:].set_axis(columns, axis=1)
+"""
+READ_BODY = """    table = raw.iloc[header_row + 1:].set_axis(columns, axis=1)
     table = table[["手続名", "申請件数", "オンライン件数"]].dropna(subset=["手続名"])
     table["申請件数"] = table["申請件数"].map(to_count)
     table["オンライン件数"] = table["オンライン件数"].map(to_count)
@@ -47,7 +41,7 @@ READ_BODY = '''    table = raw.iloc[header_row + 1:].set_axis(columns, axis=1)
         problems.append("未回答あり")
     table.insert(0, "市町村", path.stem.split("_")[1])
     return table.reset_index(drop=True), problems
-'''
+"""
 
 LOOP_START = """tables = []
 log_rows = []
@@ -262,12 +256,12 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         test="ex10_test",
         # no fallback: the reply whose sheet was renamed stops the function
         code=READ_OPEN.replace(
-            '''        with pd.ExcelFile(path) as book:
+            """        with pd.ExcelFile(path) as book:
             sheets = book.sheet_names
         if sheet_name not in sheets:
             problems.append("シート名違い")
             sheet_name = sheets[0]
-''',
+""",
             "",
         )
         + READ_HEADER

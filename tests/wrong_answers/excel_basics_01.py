@@ -162,10 +162,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
     WrongAnswer(
         cell="ex9",
         test="ex9_test",
-        code=(
-            'pivot.to_excel("output/市町村別利用者数.xlsx", sheet_name="市町村別",'
-            " index=False)"
-        ),
+        code=('pivot.to_excel("output/市町村別利用者数.xlsx", sheet_name="市町村別", index=False)'),
         hint="index=False",
     ),
     WrongAnswer(

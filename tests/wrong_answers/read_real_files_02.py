@@ -207,10 +207,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
     WrongAnswer(
         cell="ex6",
         test="ex6_test",
-        code=(
-            'social = to_number(moves["社会増減"])\n'
-            "n_decline = (social <= 0).sum()"
-        ),
+        code=('social = to_number(moves["社会増減"])\nn_decline = (social <= 0).sum()'),
         hint="0 の市町村はマイナスではありません",
     ),
     # ---------------------------------------------------------------- ex7 e-Stat JSON

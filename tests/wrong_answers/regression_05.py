@@ -20,8 +20,7 @@ INTER_MODEL = (
     "                    ' + 築年数 + 年間開館時間', data=energy).fit()\n"
 )
 MULTI_MODEL = (
-    'fit_multi = smf.ols("年間光熱費 ~ 延床面積 + 築年数 + 年間開館時間",'
-    " data=energy).fit()\n"
+    'fit_multi = smf.ols("年間光熱費 ~ 延床面積 + 築年数 + 年間開館時間", data=energy).fit()\n'
 )
 INTER_TERM = "'延床面積:C(種別, Treatment(\"庁舎\"))[T.文化ホール]'"
 
@@ -203,9 +202,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             "fit_simple_tr = smf.ols(FORMULA_SIMPLE, data=train).fit()\n"
             "fit_flex_tr = smf.ols(FORMULA_FLEX, data=train).fit()\n"
-            'rmse_simple_test = np.sqrt(np.mean(\n'
+            "rmse_simple_test = np.sqrt(np.mean(\n"
             '    (train["年間光熱費"] - fit_simple_tr.predict(train)) ** 2))\n'
-            'rmse_flex_test = np.sqrt(np.mean(\n'
+            "rmse_flex_test = np.sqrt(np.mean(\n"
             '    (train["年間光熱費"] - fit_flex_tr.predict(train)) ** 2))'
         ),
         hint="学習用データでの RMSE になっています",
@@ -227,9 +226,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             "fit_simple_tr = smf.ols(FORMULA_SIMPLE, data=energy).fit()\n"
             "fit_flex_tr = smf.ols(FORMULA_FLEX, data=energy).fit()\n"
-            'rmse_simple_test = np.sqrt(np.mean(\n'
+            "rmse_simple_test = np.sqrt(np.mean(\n"
             '    (test["年間光熱費"] - fit_simple_tr.predict(test)) ** 2))\n'
-            'rmse_flex_test = np.sqrt(np.mean(\n'
+            "rmse_flex_test = np.sqrt(np.mean(\n"
             '    (test["年間光熱費"] - fit_flex_tr.predict(test)) ** 2))'
         ),
         hint="学習用データ train（",

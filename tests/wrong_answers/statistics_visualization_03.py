@@ -68,7 +68,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=(
             f"q1 = {H}.quantile(0.25)\nq3 = {H}.quantile(0.75)\niqr = q3 - q1\n"
             f"upper_fence = {H}.mean() + 2 * {H}.std()\n"
-            f'outliers = overtime[{H} > upper_fence]'
+            f"outliers = overtime[{H} > upper_fence]"
         ),
         hint="平均 + 2 × 標準偏差",
     ),

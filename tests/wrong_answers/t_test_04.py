@@ -9,8 +9,7 @@ NORTH = (
     ' "処理時間_分"]'
 )
 MAIN = (
-    'counter.loc[(counter["窓口"] == "本庁窓口") & (counter["手続"] == "新規申請"),'
-    ' "処理時間_分"]'
+    'counter.loc[(counter["窓口"] == "本庁窓口") & (counter["手続"] == "新規申請"), "処理時間_分"]'
 )
 ONE_SAMPLE_REST = (
     "n_north = len(north_app)\n"
@@ -125,9 +124,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         cell="ex3",
         test="ex3_test",
         code=(
-            WELCH_PARTS
-            + "ci_low = diff_app - 1.96 * se_diff\n"
-            "ci_high = diff_app + 1.96 * se_diff"
+            WELCH_PARTS + "ci_low = diff_app - 1.96 * se_diff\nci_high = diff_app + 1.96 * se_diff"
         ),
         hint="1.96（正規分布の値）を使っています",
     ),
@@ -274,8 +271,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         cell="ex11",
         test="ex11_test",
         code=(
-            "n_needed = int(TTestIndPower().solve_power(effect_size=2 / 5, alpha=0.05,"
-            " power=0.8))"
+            "n_needed = int(TTestIndPower().solve_power(effect_size=2 / 5, alpha=0.05, power=0.8))"
         ),
         hint="切り捨てています",
     ),

@@ -28,33 +28,103 @@ from workbench.datasets.registry import DataFile, Dataset, register
 
 # 令和6年 (2024) national holidays incl. 振替休日, as fixed by the 国民の祝日に関する法律.
 HOLIDAYS_2024 = [
-    "2024-01-01", "2024-01-08", "2024-02-11", "2024-02-12", "2024-02-23", "2024-03-20",
-    "2024-04-29", "2024-05-03", "2024-05-04", "2024-05-05", "2024-05-06", "2024-07-15",
-    "2024-08-11", "2024-08-12", "2024-09-16", "2024-09-22", "2024-09-23", "2024-10-14",
-    "2024-11-03", "2024-11-04", "2024-11-23",
+    "2024-01-01",
+    "2024-01-08",
+    "2024-02-11",
+    "2024-02-12",
+    "2024-02-23",
+    "2024-03-20",
+    "2024-04-29",
+    "2024-05-03",
+    "2024-05-04",
+    "2024-05-05",
+    "2024-05-06",
+    "2024-07-15",
+    "2024-08-11",
+    "2024-08-12",
+    "2024-09-16",
+    "2024-09-22",
+    "2024-09-23",
+    "2024-10-14",
+    "2024-11-03",
+    "2024-11-04",
+    "2024-11-23",
 ]
 BASE_DATE = date(2024, 4, 1)  # 令和6年4月1日: the reference date for ages and service years
 
 SURNAMES = [
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("田中", "タナカ"),
-    ("伊藤", "イトウ"), ("渡辺", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"),
-    ("小林", "コバヤシ"), ("加藤", "カトウ"), ("吉田", "ヨシダ"), ("山田", "ヤマダ"),
-    ("佐々木", "ササキ"), ("山口", "ヤマグチ"), ("松本", "マツモト"), ("井上", "イノウエ"),
-    ("木村", "キムラ"), ("林", "ハヤシ"), ("斎藤", "サイトウ"), ("清水", "シミズ"),
-    ("山崎", "ヤマザキ"), ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"),
-    ("阿部", "アベ"), ("石川", "イシカワ"), ("山下", "ヤマシタ"), ("中島", "ナカジマ"),
-    ("石井", "イシイ"), ("小川", "オガワ"), ("前田", "マエダ"), ("岡田", "オカダ"),
-    ("長谷川", "ハセガワ"), ("藤田", "フジタ"), ("後藤", "ゴトウ"), ("近藤", "コンドウ"),
-    ("村上", "ムラカミ"), ("遠藤", "エンドウ"), ("青木", "アオキ"), ("髙橋", "タカハシ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("斎藤", "サイトウ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("山下", "ヤマシタ"),
+    ("中島", "ナカジマ"),
+    ("石井", "イシイ"),
+    ("小川", "オガワ"),
+    ("前田", "マエダ"),
+    ("岡田", "オカダ"),
+    ("長谷川", "ハセガワ"),
+    ("藤田", "フジタ"),
+    ("後藤", "ゴトウ"),
+    ("近藤", "コンドウ"),
+    ("村上", "ムラカミ"),
+    ("遠藤", "エンドウ"),
+    ("青木", "アオキ"),
+    ("髙橋", "タカハシ"),
 ]
 GIVEN_NAMES = [
-    ("太郎", "タロウ"), ("花子", "ハナコ"), ("大輔", "ダイスケ"), ("翔太", "ショウタ"),
-    ("美咲", "ミサキ"), ("陽子", "ヨウコ"), ("健一", "ケンイチ"), ("直樹", "ナオキ"),
-    ("由美", "ユミ"), ("恵", "メグミ"), ("拓也", "タクヤ"), ("彩", "アヤ"), ("誠", "マコト"),
-    ("真由美", "マユミ"), ("浩二", "コウジ"), ("亮", "リョウ"), ("智子", "トモコ"),
-    ("和也", "カズヤ"), ("裕子", "ユウコ"), ("翼", "ツバサ"), ("悠斗", "ユウト"),
-    ("沙織", "サオリ"), ("聡", "サトシ"), ("千尋", "チヒロ"), ("剛", "ツヨシ"), ("麻衣", "マイ"),
-    ("隆", "タカシ"), ("結衣", "ユイ"), ("修", "オサム"), ("香織", "カオリ"),
+    ("太郎", "タロウ"),
+    ("花子", "ハナコ"),
+    ("大輔", "ダイスケ"),
+    ("翔太", "ショウタ"),
+    ("美咲", "ミサキ"),
+    ("陽子", "ヨウコ"),
+    ("健一", "ケンイチ"),
+    ("直樹", "ナオキ"),
+    ("由美", "ユミ"),
+    ("恵", "メグミ"),
+    ("拓也", "タクヤ"),
+    ("彩", "アヤ"),
+    ("誠", "マコト"),
+    ("真由美", "マユミ"),
+    ("浩二", "コウジ"),
+    ("亮", "リョウ"),
+    ("智子", "トモコ"),
+    ("和也", "カズヤ"),
+    ("裕子", "ユウコ"),
+    ("翼", "ツバサ"),
+    ("悠斗", "ユウト"),
+    ("沙織", "サオリ"),
+    ("聡", "サトシ"),
+    ("千尋", "チヒロ"),
+    ("剛", "ツヨシ"),
+    ("麻衣", "マイ"),
+    ("隆", "タカシ"),
+    ("結衣", "ユイ"),
+    ("修", "オサム"),
+    ("香織", "カオリ"),
 ]
 DEPARTMENTS = {
     "総務部": ["人事課", "財政課", "総務課"],
@@ -72,8 +142,19 @@ SESSIONS = {
 APPLY_START = datetime(2024, 4, 15, 8, 30)
 APPLY_DAYS = 33  # the form is open until 17 May
 SIZES = {"small": 80, "full": 4986}  # full: the all-staff course of REFERENCE.md §A
-COLUMNS = ["受付番号", "受付日時", "職員番号", "氏名", "フリガナ", "所属", "コース", "受講日",
-           "承認日", "生年月日", "採用日"]
+COLUMNS = [
+    "受付番号",
+    "受付日時",
+    "職員番号",
+    "氏名",
+    "フリガナ",
+    "所属",
+    "コース",
+    "受講日",
+    "承認日",
+    "生年月日",
+    "採用日",
+]
 
 
 def _half_width_katakana() -> dict[str, str]:
@@ -118,11 +199,16 @@ def _staff(rng: np.random.Generator, count: int) -> list[dict]:
             month = int(rng.choice([7, 10, 1]))
             hire = date(hire_year + (month == 1), month, 1)
         dept, sec = sections[int(rng.integers(len(sections)))]
-        staff.append({
-            "number": f"{int(numbers[index]):06d}",
-            "surname": SURNAMES[surname], "given": GIVEN_NAMES[given],
-            "section": (dept, sec), "birth": birth, "hire": hire,
-        })
+        staff.append(
+            {
+                "number": f"{int(numbers[index]):06d}",
+                "surname": SURNAMES[surname],
+                "given": GIVEN_NAMES[given],
+                "section": (dept, sec),
+                "birth": birth,
+                "hire": hire,
+            }
+        )
     return staff
 
 
@@ -133,7 +219,8 @@ def _number_cell(rng: np.random.Generator, number: str) -> object:
     if kind < 0.85:
         return number
     return unicodedata.normalize("NFKC", number).translate(
-        {ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"})
+        {ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"}
+    )
 
 
 def _name_cell(rng: np.random.Generator, family: str, given: str) -> str:
@@ -144,8 +231,11 @@ def _name_cell(rng: np.random.Generator, family: str, given: str) -> str:
         return f"{family} {given}"
     if kind < 0.9:
         return f"{family}{given}"
-    return str(rng.choice([f" {family}\u3000{given}", f"{family}\u3000\u3000{given}",
-                           f"{family} \u3000{given} "]))
+    return str(
+        rng.choice(
+            [f" {family}\u3000{given}", f"{family}\u3000\u3000{given}", f"{family} \u3000{given} "]
+        )
+    )
 
 
 def _kana_cell(rng: np.random.Generator, family: str, given: str) -> str:
@@ -169,8 +259,9 @@ def _received(rng: np.random.Generator) -> datetime:
 
 def _approved(rng: np.random.Generator, received: datetime) -> date:
     offset = int(rng.choice([0, 1, 1, 2, 2, 3, 4, 5, 7]))
-    day = np.busday_offset(np.datetime64(received.date(), "D"), offset, roll="forward",
-                           holidays=HOLIDAYS_2024)
+    day = np.busday_offset(
+        np.datetime64(received.date(), "D"), offset, roll="forward", holidays=HOLIDAYS_2024
+    )
     return day.astype(date)
 
 
@@ -190,18 +281,20 @@ def _applications(rng: np.random.Generator, staff: list[dict]) -> list[dict]:
                     course = str(rng.choice(list(SESSIONS)))
                     session = str(rng.choice(SESSIONS[course]))
             (family, family_kana), (given, given_kana) = person["surname"], person["given"]
-            rows.append({
-                "受付日時": when,
-                "職員番号": _number_cell(rng, person["number"]),
-                "氏名": _name_cell(rng, family, given),
-                "フリガナ": _kana_cell(rng, family_kana, given_kana),
-                "所属": _section_cell(rng, *person["section"]),
-                "コース": course,
-                "受講日": datetime.fromisoformat(session),
-                "承認日": _approved(rng, when),
-                "生年月日": person["birth"],
-                "採用日": person["hire"],
-            })
+            rows.append(
+                {
+                    "受付日時": when,
+                    "職員番号": _number_cell(rng, person["number"]),
+                    "氏名": _name_cell(rng, family, given),
+                    "フリガナ": _kana_cell(rng, family_kana, given_kana),
+                    "所属": _section_cell(rng, *person["section"]),
+                    "コース": course,
+                    "受講日": datetime.fromisoformat(session),
+                    "承認日": _approved(rng, when),
+                    "生年月日": person["birth"],
+                    "採用日": person["hire"],
+                }
+            )
     rows.sort(key=lambda row: row["受付日時"])
     for number, row in enumerate(rows, start=1):
         row["受付番号"] = number
@@ -222,8 +315,13 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
     sheet.append(COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    formats = {"受付日時": "yyyy/m/d h:mm", "受講日": "yyyy/m/d", "承認日": "yyyy/m/d",
-               "生年月日": "yyyy/m/d", "採用日": "yyyy/m/d"}
+    formats = {
+        "受付日時": "yyyy/m/d h:mm",
+        "受講日": "yyyy/m/d",
+        "承認日": "yyyy/m/d",
+        "生年月日": "yyyy/m/d",
+        "採用日": "yyyy/m/d",
+    }
     for row_number, row in enumerate(rows, start=2):
         for col, column in enumerate(COLUMNS, start=1):
             value = row[column]

@@ -35,9 +35,24 @@ SIZES = {
 }
 # Fixed public holidays in the periods above (the counter is closed).
 HOLIDAYS = {
-    "2023-04-29", "2023-05-03", "2023-05-04", "2023-05-05", "2023-07-17", "2023-08-11",
-    "2023-09-18", "2023-09-23", "2023-10-09", "2023-11-03", "2023-11-23", "2024-01-01",
-    "2024-01-08", "2024-02-11", "2024-02-12", "2024-02-23", "2024-03-20", "2024-05-03",
+    "2023-04-29",
+    "2023-05-03",
+    "2023-05-04",
+    "2023-05-05",
+    "2023-07-17",
+    "2023-08-11",
+    "2023-09-18",
+    "2023-09-23",
+    "2023-10-09",
+    "2023-11-03",
+    "2023-11-23",
+    "2024-01-01",
+    "2024-01-08",
+    "2024-02-11",
+    "2024-02-12",
+    "2024-02-23",
+    "2024-03-20",
+    "2024-05-03",
     "2024-05-06",
 }
 
@@ -45,9 +60,12 @@ HOLIDAYS = {
 def _open_days(start: str, end: str) -> list[pd.Timestamp]:
     days = pd.date_range(start, end, freq="D")
     return [
-        d for d in days
-        if d.day_of_week < 5 and d.strftime("%Y-%m-%d") not in HOLIDAYS
-        and not (d.month == 12 and d.day >= 29) and not (d.month == 1 and d.day <= 3)
+        d
+        for d in days
+        if d.day_of_week < 5
+        and d.strftime("%Y-%m-%d") not in HOLIDAYS
+        and not (d.month == 12 and d.day >= 29)
+        and not (d.month == 1 and d.day <= 3)
     ]
 
 

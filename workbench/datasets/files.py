@@ -26,9 +26,7 @@ def write_excel_csv(frame: pd.DataFrame, path: Path, encoding: str = "cp932") ->
     frame.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
 
 
-def write_titled_xlsx(
-    path: Path, sheets: dict[str, pd.DataFrame], titles: dict[str, str]
-) -> None:
+def write_titled_xlsx(path: Path, sheets: dict[str, pd.DataFrame], titles: dict[str, str]) -> None:
     """Write sheets whose table starts on row 3 under a bold title in row 1, as offices do.
 
     The blank row 2 and the title are the quirk learners practise skipping with
@@ -62,9 +60,10 @@ def save_deterministic_xlsx(workbook: Workbook, path: Path) -> None:
     buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(
-        path, "w", compression=zipfile.ZIP_DEFLATED
-    ) as target:
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "docProps/core.xml":

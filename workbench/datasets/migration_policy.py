@@ -51,13 +51,94 @@ SIZES = {
     "full": {"municipalities": 1741, "treated": 520, "late": 140},
 }
 
-_HEAD = ["青葉", "北山", "西川", "東野", "南原", "白鳥", "大沢", "朝日", "緑川", "若松", "高森",
-         "松浦", "竹田", "梅沢", "杉山", "柳瀬", "桑原", "栗田", "柿崎", "藤野", "菊池", "萩原",
-         "浅間", "星野", "月岡", "日高", "雪代", "霧島", "沢内", "岩瀬", "水上", "石橋", "小泉",
-         "今井", "春日", "夏目", "秋山", "冬木", "花巻", "鶴見", "亀山", "鹿野"]
-_TAIL = ["", "川", "田", "原", "野", "沢", "山", "岡", "浜", "谷", "島", "崎", "瀬", "坂",
-         "森", "宮", "平", "台", "里", "江", "津", "尾", "根", "辺", "渕", "塚", "峰", "堀",
-         "淵", "脇", "口", "本", "内", "尻", "倉", "見", "城", "門", "舘", "俣", "間", "地"]
+_HEAD = [
+    "青葉",
+    "北山",
+    "西川",
+    "東野",
+    "南原",
+    "白鳥",
+    "大沢",
+    "朝日",
+    "緑川",
+    "若松",
+    "高森",
+    "松浦",
+    "竹田",
+    "梅沢",
+    "杉山",
+    "柳瀬",
+    "桑原",
+    "栗田",
+    "柿崎",
+    "藤野",
+    "菊池",
+    "萩原",
+    "浅間",
+    "星野",
+    "月岡",
+    "日高",
+    "雪代",
+    "霧島",
+    "沢内",
+    "岩瀬",
+    "水上",
+    "石橋",
+    "小泉",
+    "今井",
+    "春日",
+    "夏目",
+    "秋山",
+    "冬木",
+    "花巻",
+    "鶴見",
+    "亀山",
+    "鹿野",
+]
+_TAIL = [
+    "",
+    "川",
+    "田",
+    "原",
+    "野",
+    "沢",
+    "山",
+    "岡",
+    "浜",
+    "谷",
+    "島",
+    "崎",
+    "瀬",
+    "坂",
+    "森",
+    "宮",
+    "平",
+    "台",
+    "里",
+    "江",
+    "津",
+    "尾",
+    "根",
+    "辺",
+    "渕",
+    "塚",
+    "峰",
+    "堀",
+    "淵",
+    "脇",
+    "口",
+    "本",
+    "内",
+    "尻",
+    "倉",
+    "見",
+    "城",
+    "門",
+    "舘",
+    "俣",
+    "間",
+    "地",
+]
 MERGED = "桜川市"
 PREDECESSORS = ("旧桜川町", "旧高瀬村")
 RENAMED = ("北山町", "北山市")
@@ -113,10 +194,16 @@ def municipalities(count: int, treated: int, late: int, seed: int) -> pd.DataFra
     start[order[:treated]] = POLICY_YEAR
     rest = np.setdiff1d(np.arange(2, count), order[:treated])
     start[rng.choice(rest, late, replace=False)] = LATE_YEAR
-    return pd.DataFrame({
-        "団体コード": codes, "市町村名": names, "人口0": population.astype(int),
-        "転入水準": in_level, "純移動水準": net_level, "開始年度": start,
-    })
+    return pd.DataFrame(
+        {
+            "団体コード": codes,
+            "市町村名": names,
+            "人口0": population.astype(int),
+            "転入水準": in_level,
+            "純移動水準": net_level,
+            "開始年度": start,
+        }
+    )
 
 
 def expected_rates(munis: pd.DataFrame, year_noise: np.ndarray | None = None) -> pd.DataFrame:
@@ -134,13 +221,15 @@ def expected_rates(munis: pd.DataFrame, year_noise: np.ndarray | None = None) ->
     start = munis["開始年度"].to_numpy()
     active = (start[:, None] > 0) & (years[None, :] >= start[:, None])
     rate = munis["純移動水準"].to_numpy()[:, None] + common[None, :] + EFFECT * active
-    return pd.DataFrame({
-        "団体コード": np.repeat(munis["団体コード"].to_numpy(), len(years)),
-        "年度": np.tile(years, n),
-        "実施中": active.ravel().astype(int),
-        "期待純移動率": rate.ravel(),
-        "共通要因": np.tile(common, n),
-    })
+    return pd.DataFrame(
+        {
+            "団体コード": np.repeat(munis["団体コード"].to_numpy(), len(years)),
+            "年度": np.tile(years, n),
+            "実施中": active.ravel().astype(int),
+            "期待純移動率": rate.ravel(),
+            "共通要因": np.tile(common, n),
+        }
+    )
 
 
 def simulate(munis: pd.DataFrame, seed: int) -> pd.DataFrame:
@@ -164,16 +253,22 @@ def simulate(munis: pd.DataFrame, seed: int) -> pd.DataFrame:
         population[:, j] = current
         moved_in[:, j] = rng.poisson(current * np.clip(in_rate[:, j], 1, None) / 1000)
         moved_out[:, j] = rng.poisson(current * np.clip(out_rate[:, j], 1, None) / 1000)
-        current = current + moved_in[:, j] - moved_out[:, j] + np.round(
-            current * natural[:, j] / 1000).astype(np.int64)
-    return pd.DataFrame({
-        "団体コード": np.repeat(munis["団体コード"].to_numpy(), t),
-        "市町村名": np.repeat(munis["市町村名"].to_numpy(), t),
-        "年度": np.tile(years, n),
-        "人口": population.ravel(),
-        "転入者数": moved_in.ravel(),
-        "転出者数": moved_out.ravel(),
-    })
+        current = (
+            current
+            + moved_in[:, j]
+            - moved_out[:, j]
+            + np.round(current * natural[:, j] / 1000).astype(np.int64)
+        )
+    return pd.DataFrame(
+        {
+            "団体コード": np.repeat(munis["団体コード"].to_numpy(), t),
+            "市町村名": np.repeat(munis["市町村名"].to_numpy(), t),
+            "年度": np.tile(years, n),
+            "人口": population.ravel(),
+            "転入者数": moved_in.ravel(),
+            "転出者数": moved_out.ravel(),
+        }
+    )
 
 
 def _with_merger(panel: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -193,8 +288,16 @@ def _with_merger(panel: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         parts.append(rows)
         after = rows.copy()
         after_years = [y for y in YEARS if y >= MERGER_YEAR]
-        after = pd.DataFrame({"団体コード": rows["団体コード"].iloc[0], "市町村名": name,
-                              "年度": after_years, "人口": -1, "転入者数": -1, "転出者数": -1})
+        after = pd.DataFrame(
+            {
+                "団体コード": rows["団体コード"].iloc[0],
+                "市町村名": name,
+                "年度": after_years,
+                "人口": -1,
+                "転入者数": -1,
+                "転出者数": -1,
+            }
+        )
         parts.append(after)
     out = panel.copy()
     out.loc[before, ["人口", "転入者数", "転出者数"]] = -1  # "-": 桜川市 did not exist yet
@@ -212,19 +315,28 @@ def _dirty(panel: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     totals["市町村名"] = f"{PREFECTURE}計"
     totals["順"] = 0
     panel["順"] = 1
-    table = pd.concat([totals, panel], ignore_index=True).sort_values(
-        ["年度", "順", "団体コード"], kind="stable").reset_index(drop=True)
+    table = (
+        pd.concat([totals, panel], ignore_index=True)
+        .sort_values(["年度", "順", "団体コード"], kind="stable")
+        .reset_index(drop=True)
+    )
     n = len(table)
-    out = pd.DataFrame({"年度": [wareki_fiscal_year(int(y)) for y in table["年度"]],
-                        "団体コード": table["団体コード"], "市町村名": table["市町村名"]})
+    out = pd.DataFrame(
+        {
+            "年度": [wareki_fiscal_year(int(y)) for y in table["年度"]],
+            "団体コード": table["団体コード"],
+            "市町村名": table["市町村名"],
+        }
+    )
     zen_year = rng.random(n) < 0.08
     out.loc[zen_year, "年度"] = [_zenkaku(s) for s in out.loc[zen_year, "年度"]]
     for column, share in (("人口", 0.05), ("転入者数", 0.03), ("転出者数", 0.03)):
         values = table[column].to_numpy()
         text = [("-" if v < 0 else (f"{v:,}" if column == "人口" else str(v))) for v in values]
         zen = rng.random(n) < share
-        out[column] = [(_zenkaku(s) if z and s != "-" else s) for s, z in zip(text, zen,
-                                                                             strict=True)]
+        out[column] = [
+            (_zenkaku(s) if z and s != "-" else s) for s, z in zip(text, zen, strict=True)
+        ]
     return out
 
 
@@ -232,13 +344,17 @@ def _programs(munis: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     started = munis[munis["開始年度"] > 0].sort_values("団体コード")
     kinds = np.array(["移住支援金", "お試し住宅", "移住支援金・お試し住宅"])
     names = started["市町村名"].where(started["市町村名"] != RENAMED[0], RENAMED[1])
-    return pd.DataFrame({
-        "団体コード": started["団体コード"].to_numpy(),
-        "市町村名": names.to_numpy(),
-        "事業名": kinds[rng.integers(0, 3, len(started))],
-        "開始年度": [unicodedata.normalize("NFKC", wareki_fiscal_year(int(y)))
-                 for y in started["開始年度"]],
-    })
+    return pd.DataFrame(
+        {
+            "団体コード": started["団体コード"].to_numpy(),
+            "市町村名": names.to_numpy(),
+            "事業名": kinds[rng.integers(0, 3, len(started))],
+            "開始年度": [
+                unicodedata.normalize("NFKC", wareki_fiscal_year(int(y)))
+                for y in started["開始年度"]
+            ],
+        }
+    )
 
 
 def generate(out_dir: Path, size: str, seed: int) -> None:

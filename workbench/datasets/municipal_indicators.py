@@ -20,26 +20,64 @@ from workbench.datasets.files import write_excel_csv
 from workbench.datasets.registry import DataFile, Dataset, register
 
 HEADS = [
-    "中央", "港南", "青葉", "北山", "西川", "東野", "桜川", "緑ヶ丘", "若葉", "高森",
-    "白浜", "大和田", "川口", "松原", "南谷", "朝日", "富士見", "小柳", "鶴見", "本宮",
-    "長沢", "岩瀬", "野田", "美里", "清水", "大野", "柏原", "竹田", "三島", "久保",
-    "八幡", "沢渡", "深山", "星野", "湊", "花園", "宮前", "西原", "石原", "梅田",
+    "中央",
+    "港南",
+    "青葉",
+    "北山",
+    "西川",
+    "東野",
+    "桜川",
+    "緑ヶ丘",
+    "若葉",
+    "高森",
+    "白浜",
+    "大和田",
+    "川口",
+    "松原",
+    "南谷",
+    "朝日",
+    "富士見",
+    "小柳",
+    "鶴見",
+    "本宮",
+    "長沢",
+    "岩瀬",
+    "野田",
+    "美里",
+    "清水",
+    "大野",
+    "柏原",
+    "竹田",
+    "三島",
+    "久保",
+    "八幡",
+    "沢渡",
+    "深山",
+    "星野",
+    "湊",
+    "花園",
+    "宮前",
+    "西原",
+    "石原",
+    "梅田",
 ]
 TAILS = ["", "田", "沢", "原", "浦", "木", "崎", "岡", "瀬", "谷"]
 # Municipalities per type and log-population (mean, sd); shaped like a mid-sized prefecture.
-KINDS = {"市": (0.40, np.log(80_000), 0.75), "町": (0.45, np.log(14_000), 0.6),
-         "村": (0.15, np.log(3_500), 0.5)}
+KINDS = {
+    "市": (0.40, np.log(80_000), 0.75),
+    "町": (0.45, np.log(14_000), 0.6),
+    "村": (0.15, np.log(3_500), 0.5),
+}
 SIZES = {"small": 35, "full": 1741}  # full: as many as SSDSE-A's 市区町村
 
 
 def _names(count: int, rng: np.random.Generator) -> list[str]:
     """Distinct place names: plain heads first (the small table uses only these)."""
-    stems = [head + tail for tail in TAILS for head in HEADS
-             if not (tail and head.endswith(tail))]
+    stems = [head + tail for tail in TAILS for head in HEADS if not (tail and head.endswith(tail))]
     stems = [f"{prefix}{s}" for prefix in ("", "新", "北", "南", "東") for s in stems]
     stems = list(dict.fromkeys(stems))  # e.g. 西川 + 原 and 西 + 川原 would repeat
     chosen = rng.permutation(min(count, len(HEADS)))
-    names = [stems[i] for i in chosen] + stems[len(HEADS):count]
+    names = [stems[i] for i in chosen] + stems[len(HEADS) : count]
     if len(set(names)) != count:
         raise ValueError("not enough distinct names")
     return names

@@ -51,8 +51,10 @@ SIGMA = 0.65
 UNCONFIRMED_SHARE = 0.01
 SIZES = {
     "small": {"staff": 1200, "months": ["2024-01"]},
-    "full": {"staff": 4800, "months": [f"2023-{m:02d}" for m in range(4, 13)]
-             + [f"2024-{m:02d}" for m in range(1, 4)]},
+    "full": {
+        "staff": 4800,
+        "months": [f"2023-{m:02d}" for m in range(4, 13)] + [f"2024-{m:02d}" for m in range(1, 4)],
+    },
 }
 
 

@@ -62,8 +62,14 @@ PORTS = [
     ("城跡", 34.9320, 135.8225, 0.08),
 ]
 NATIONALITY = [
-    ("日本", 0.58), ("台湾", 0.10), ("韓国", 0.08), ("中国", 0.07),
-    ("アメリカ", 0.07), ("オーストラリア", 0.04), ("フランス", 0.04), ("タイ", 0.02),
+    ("日本", 0.58),
+    ("台湾", 0.10),
+    ("韓国", 0.08),
+    ("中国", 0.07),
+    ("アメリカ", 0.07),
+    ("オーストラリア", 0.04),
+    ("フランス", 0.04),
+    ("タイ", 0.02),
 ]
 PURPOSE = [("観光", 0.76), ("通勤・通学", 0.09), ("業務", 0.05), ("買物・飲食", 0.10)]
 AGES = ["10代", "20代", "30代", "40代", "50代", "60代", "70代以上"]
@@ -122,14 +128,17 @@ def _users(rng, n_users: int) -> pd.DataFrame:
 def _trip_plans(rng, users: pd.DataFrame, n_trips: int, first_trip: int):
     """Waypoints of each trip: (trip number, seconds from start, lat, lon)."""
     user_idx = rng.integers(0, len(users), n_trips)
-    foreign = (users["国籍"].to_numpy()[user_idx] != "日本")
+    foreign = users["国籍"].to_numpy()[user_idx] != "日本"
     tourist = users["利用目的"].str.strip().to_numpy()[user_idx] == "観光"
     port_p = np.array([p[3] for p in PORTS])
     start_port = rng.choice(len(PORTS), n_trips, p=port_p)
     same = rng.random(n_trips) < 0.55
     end_port = np.where(same, start_port, rng.choice(len(PORTS), n_trips, p=port_p))
-    n_sights = np.where(tourist, rng.choice([1, 2, 3], n_trips, p=[0.3, 0.5, 0.2]),
-                        rng.choice([0, 1], n_trips, p=[0.7, 0.3]))
+    n_sights = np.where(
+        tourist,
+        rng.choice([1, 2, 3], n_trips, p=[0.3, 0.5, 0.2]),
+        rng.choice([0, 1], n_trips, p=[0.7, 0.3]),
+    )
     sight_lat = np.array([s[2] for s in SIGHTS])
     sight_lon = np.array([s[3] for s in SIGHTS])
     rows = []
@@ -264,8 +273,9 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
         for first in range(0, n_trips, spec["chunk"]):
             count = min(spec["chunk"], n_trips - first)
             points, trips = _chunk(rng, users, count, first)
-            points.to_csv(f, index=False, header=(first == 0), lineterminator="\n",
-                          float_format="%.6f")
+            points.to_csv(
+                f, index=False, header=(first == 0), lineterminator="\n", float_format="%.6f"
+            )
             all_trips.append(trips)
     trips = pd.concat(all_trips, ignore_index=True)
     # One bike returned the next day (forgotten return): longer than 24 hours.

@@ -44,10 +44,38 @@ RAIN_GAUGES = [
 # code, file, name, location, area km², Nash n, k (h), travel delay (h), zero-flow level
 # H0 (m), rating K, then 水防団待機水位, 氾濫注意水位, 避難判断水位, 氾濫危険水位 (m)
 LEVEL_GAUGES = [
-    ("SKL01", "level_takiguchi.csv", "滝口橋（たきぐちばし）", "さくら県青葉市滝口",
-     24.0, 2, 1.0, 0, 0.10, 12.0, 1.40, 1.80, 2.30, 2.70),
-    ("SKL02", "level_sakurabashi.csv", "桜橋（さくらばし）", "さくら県港南市桜町",
-     62.0, 3, 1.2, 1, 0.20, 18.0, 1.80, 2.30, 2.90, 3.30),
+    (
+        "SKL01",
+        "level_takiguchi.csv",
+        "滝口橋（たきぐちばし）",
+        "さくら県青葉市滝口",
+        24.0,
+        2,
+        1.0,
+        0,
+        0.10,
+        12.0,
+        1.40,
+        1.80,
+        2.30,
+        2.70,
+    ),
+    (
+        "SKL02",
+        "level_sakurabashi.csv",
+        "桜橋（さくらばし）",
+        "さくら県港南市桜町",
+        62.0,
+        3,
+        1.2,
+        1,
+        0.20,
+        18.0,
+        1.80,
+        2.30,
+        2.90,
+        3.30,
+    ),
 ]
 UNGAUGED_OROGRAPHY = 1.10
 UNGAUGED_SHARE = 0.35  # share of the basin's rain input not represented by any gauge
@@ -158,8 +186,15 @@ def _metadata(kind: str, code: str, name: str, place: str, unit: str) -> list[st
     return lines
 
 
-def _mark(rng: np.random.Generator, text: np.ndarray, n_single: int, blocks: list[int],
-          closed: tuple[int, int] | None, provisional_from: int, unregistered: int) -> None:
+def _mark(
+    rng: np.random.Generator,
+    text: np.ndarray,
+    n_single: int,
+    blocks: list[int],
+    closed: tuple[int, int] | None,
+    provisional_from: int,
+    unregistered: int,
+) -> None:
     """Plant 欠測 hours and blocks, a 閉局 period, 暫定値 at the end and 未登録 last hours."""
     n = len(text)
     width = len(text[0])
@@ -194,8 +229,15 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
 
     for index, (code, file, name, place, *_rest) in enumerate(RAIN_GAUGES):
         text = _fmt(rain[index], 1, 6)
-        _mark(rng, text, n_single=4 + n // 4000, blocks=[12], closed=None,
-              provisional_from=provisional_from, unregistered=72 if index == 2 else 0)
+        _mark(
+            rng,
+            text,
+            n_single=4 + n // 4000,
+            blocks=[12],
+            closed=None,
+            provisional_from=provisional_from,
+            unregistered=72 if index == 2 else 0,
+        )
         table = text.reshape(len(days), 24)
         header = ",".join(["年月日"] + [f"{h}時" for h in range(1, 25)])
         rows = [",".join([d, *row]) for d, row in zip(day_text, table, strict=True)]
@@ -209,7 +251,8 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
         # Sensor glitches: lone spikes of 1.5–2.5 m on dry, low-water hours.
         quiet = np.flatnonzero(
             (true_levels[index] < np.quantile(true_levels[index], 0.4))
-            & (np.arange(n) > 48) & (np.arange(n) < provisional_from - 48)
+            & (np.arange(n) > 48)
+            & (np.arange(n) < provisional_from - 48)
         )
         n_spikes = 2 if index == 1 else 1
         spikes = np.sort(rng.choice(quiet, n_spikes + 4 * (size == "full"), replace=False))
@@ -220,13 +263,17 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
         observed[spikes] += rng.uniform(1.5, 2.5, len(spikes))
         text = _fmt(np.round(observed, 2), 2, 7)
         closed_start = int(rng.integers(24 * 20, 24 * 60))
-        _mark(rng, text, n_single=3 + n // 5000, blocks=[5], closed=(
-            closed_start, closed_start + 24 * 3) if index == 1 else None,
-              provisional_from=provisional_from, unregistered=0)
+        _mark(
+            rng,
+            text,
+            n_single=3 + n // 5000,
+            blocks=[5],
+            closed=(closed_start, closed_start + 24 * 3) if index == 1 else None,
+            provisional_from=provisional_from,
+            unregistered=0,
+        )
         text[spikes] = _fmt(np.round(observed[spikes], 2), 2, 7)  # glitches stay visible
-        rows = [
-            f"{d},{t},{v}" for d, t, v in zip(date_part, time_part, text, strict=True)
-        ]
+        rows = [f"{d},{t},{v}" for d, t, v in zip(date_part, time_part, text, strict=True)]
         _write(
             out_dir / file,
             _metadata("時刻水位", code, name, place, "m（量水標の零点高からの高さ）")
@@ -238,11 +285,18 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
         register_rows.append([code, name, "雨量", place, "", "", "", "", f"{weight:.2f}"])
     for gauge in LEVEL_GAUGES:
         code, _file, name, place = gauge[:4]
-        register_rows.append(
-            [code, name, "水位", place, *(f"{v:.2f}" for v in gauge[10:14]), ""]
-        )
-    columns = ["観測所記号", "観測所名", "種別", "所在地", "水防団待機水位", "氾濫注意水位",
-               "避難判断水位", "氾濫危険水位", "ティーセン係数"]
+        register_rows.append([code, name, "水位", place, *(f"{v:.2f}" for v in gauge[10:14]), ""])
+    columns = [
+        "観測所記号",
+        "観測所名",
+        "種別",
+        "所在地",
+        "水防団待機水位",
+        "氾濫注意水位",
+        "避難判断水位",
+        "氾濫危険水位",
+        "ティーセン係数",
+    ]
     _write(out_dir / "stations.csv", [",".join(columns)] + [",".join(r) for r in register_rows])
 
 

@@ -48,32 +48,115 @@ COLUMNS = ["手続名", "申請件数", "オンライン件数", "備考"]
 HEADER_VARIANTS = {
     "手続名": ["手続き名", "手続名称"],
     "申請件数": ["件数", "申請数", "申請件数（件）", "申請　件数", "申請件数 "],
-    "オンライン件数": ["うちオンライン件数", "うちｵﾝﾗｲﾝ件数", "オンライン申請件数",
-                  "ｵﾝﾗｲﾝ件数", "オンライン 件数"],
+    "オンライン件数": [
+        "うちオンライン件数",
+        "うちｵﾝﾗｲﾝ件数",
+        "オンライン申請件数",
+        "ｵﾝﾗｲﾝ件数",
+        "オンライン 件数",
+    ],
 }
 EXAMPLE_VALUES = [  # the 記入例 sheet of the form
-    (12000, 960, "コンビニ交付を除く"), (5400, 270, ""), (900, 230, ""), (350, 105, ""),
-    (420, 150, ""), (2100, 950, "電話受付を含む"), (16000, 5000, ""),
+    (12000, 960, "コンビニ交付を除く"),
+    (5400, 270, ""),
+    (900, 230, ""),
+    (350, 105, ""),
+    (420, 150, ""),
+    (2100, 950, "電話受付を含む"),
+    (16000, 5000, ""),
     (150, "－", "オンライン未対応"),
 ]
-NOTES = ["コンビニ交付を除く", "令和6年10月からオンライン受付開始", "窓口予約を含む",
-         "電話受付を含む", "概数"]
+NOTES = [
+    "コンビニ交付を除く",
+    "令和6年10月からオンライン受付開始",
+    "窓口予約を含む",
+    "電話受付を含む",
+    "概数",
+]
 DEPARTMENTS = ["総務課", "企画課", "情報政策課", "住民課", "総合政策課", "デジタル推進室"]
 BASE_NAMES = [
-    "中央", "港南", "青葉", "北山", "西川", "東野", "桜川", "若葉", "緑ヶ丘", "南浜", "朝日",
-    "高原", "白石", "大川", "松原", "竹田", "富士見", "水沢", "岩倉", "本宮", "小泉", "日向",
-    "花園", "山辺", "石田", "森山", "清水", "八幡", "美浜", "星野", "月岡", "金山", "髙森",
-    "柳沢", "宮前", "藤岡", "杉野", "梅原", "鶴見", "亀山", "鷹巣", "白浜", "青山", "深沢",
-    "長峰", "千草", "野々村", "若松", "滝川", "湯川", "秋葉", "春日", "夏目", "冬木", "霧島",
-    "広瀬", "葛城", "雲雀", "蛍池", "紅葉",
+    "中央",
+    "港南",
+    "青葉",
+    "北山",
+    "西川",
+    "東野",
+    "桜川",
+    "若葉",
+    "緑ヶ丘",
+    "南浜",
+    "朝日",
+    "高原",
+    "白石",
+    "大川",
+    "松原",
+    "竹田",
+    "富士見",
+    "水沢",
+    "岩倉",
+    "本宮",
+    "小泉",
+    "日向",
+    "花園",
+    "山辺",
+    "石田",
+    "森山",
+    "清水",
+    "八幡",
+    "美浜",
+    "星野",
+    "月岡",
+    "金山",
+    "髙森",
+    "柳沢",
+    "宮前",
+    "藤岡",
+    "杉野",
+    "梅原",
+    "鶴見",
+    "亀山",
+    "鷹巣",
+    "白浜",
+    "青山",
+    "深沢",
+    "長峰",
+    "千草",
+    "野々村",
+    "若松",
+    "滝川",
+    "湯川",
+    "秋葉",
+    "春日",
+    "夏目",
+    "冬木",
+    "霧島",
+    "広瀬",
+    "葛城",
+    "雲雀",
+    "蛍池",
+    "紅葉",
 ]
 NAME_PREFIXES = ["", "新", "東", "西", "南", "北"]
 # How many replies of each kind; small fixes the counts, full draws them with these shares.
 SIZES = {"small": 36, "full": 300}
-SMALL_COUNTS = {"missing": 1, "broken": 1, "csv": 2, "sheet": 2, "title": 4, "header": 8,
-                "unanswered": 5}
-FULL_SHARES = {"missing": 0.03, "broken": 0.02, "csv": 0.04, "sheet": 0.04, "title": 0.12,
-               "header": 0.25, "unanswered": 0.12}
+SMALL_COUNTS = {
+    "missing": 1,
+    "broken": 1,
+    "csv": 2,
+    "sheet": 2,
+    "title": 4,
+    "header": 8,
+    "unanswered": 5,
+}
+FULL_SHARES = {
+    "missing": 0.03,
+    "broken": 0.02,
+    "csv": 0.04,
+    "sheet": 0.04,
+    "title": 0.12,
+    "header": 0.25,
+    "unanswered": 0.12,
+}
 
 # Problem labels a consolidation logs (unit 06 uses exactly these words).
 CSV = "CSVで提出"
@@ -125,8 +208,11 @@ def _names(count: int) -> list[str]:
             if len(names) == count:
                 return names
             position = len(names)
-            suffix = ["市", "市", "市", "町", "町", "村"][position] if position < 6 else (
-                "市" if index % 3 == 0 else "町" if index % 3 == 1 else "村")
+            suffix = (
+                ["市", "市", "市", "町", "町", "村"][position]
+                if position < 6
+                else ("市" if index % 3 == 0 else "町" if index % 3 == 1 else "村")
+            )
             names.append(f"{prefix}{base}{suffix}")
     return names
 
@@ -251,9 +337,11 @@ def _write_reply(reply: Reply, folder: Path, width: int) -> None:
     if reply.kind == "missing":
         return
     if reply.kind == "broken":  # a note saved under the workbook's name
-        text = ("行政手続のオンライン化状況調査　回答\r\n"
-                f"{reply.city}　{reply.department}\r\n"
-                "（添付ファイルの変換に失敗しました。後ほど再送します。）\r\n")
+        text = (
+            "行政手続のオンライン化状況調査　回答\r\n"
+            f"{reply.city}　{reply.department}\r\n"
+            "（添付ファイルの変換に失敗しました。後ほど再送します。）\r\n"
+        )
         path.write_bytes(text.encode("cp932"))
         return
     if reply.kind == "csv":
@@ -277,11 +365,13 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
     replies = _plan(size, seed)
     width = len(str(len(replies)))
     width = max(width, 2)
-    survey_list = pd.DataFrame({
-        "番号": [r.number for r in replies],
-        "市町村": [r.city for r in replies],
-        "担当課": [r.department for r in replies],
-    })
+    survey_list = pd.DataFrame(
+        {
+            "番号": [r.number for r in replies],
+            "市町村": [r.city for r in replies],
+            "担当課": [r.department for r in replies],
+        }
+    )
     write_excel_csv(survey_list, out_dir / "照会先一覧.csv")
 
     form = Workbook()
@@ -313,8 +403,9 @@ def expected(size: str = "small", seed: int | None = None) -> tuple[pd.DataFrame
             count = np.nan if (r, 1) in unknown else float(reply.counts[r])
             online = reply.online[r]
             online = np.nan if (r, 2) in unknown else float(online or 0)
-            rows.append({"市町村": reply.city, "手続名": name, "申請件数": count,
-                         "オンライン件数": online})
+            rows.append(
+                {"市町村": reply.city, "手続名": name, "申請件数": count, "オンライン件数": online}
+            )
     return pd.DataFrame(rows), pd.DataFrame(problems, columns=["市町村", "問題"])
 
 

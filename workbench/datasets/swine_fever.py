@@ -45,12 +45,48 @@ SIZES = {
     "full": {"municipalities": 42, "end": pd.Timestamp("2025-10-01")},
 }
 MUNICIPALITIES = [
-    "みなと市", "桜台市", "若葉町", "川辺町", "朝日市", "白石町", "本郷村", "柳田市",
-    "松原町", "梅谷町", "緑ヶ丘市", "高原町", "鳥居村", "花園町", "大川市", "清水町",
-    "青葉市", "山手町", "竹の内村", "星野村", "月見町", "森下村", "岩倉町", "小野村",
-    "石田村", "滝沢町", "長峰村", "春日町", "秋山村", "冬木村", "夏目町", "水沢町",
-    "雲井村", "霧ヶ峰村", "葉山町", "北浦町", "東雲市", "西峰村", "南郷町", "中里村",
-    "奥沢村", "上野原町",
+    "みなと市",
+    "桜台市",
+    "若葉町",
+    "川辺町",
+    "朝日市",
+    "白石町",
+    "本郷村",
+    "柳田市",
+    "松原町",
+    "梅谷町",
+    "緑ヶ丘市",
+    "高原町",
+    "鳥居村",
+    "花園町",
+    "大川市",
+    "清水町",
+    "青葉市",
+    "山手町",
+    "竹の内村",
+    "星野村",
+    "月見町",
+    "森下村",
+    "岩倉町",
+    "小野村",
+    "石田村",
+    "滝沢町",
+    "長峰村",
+    "春日町",
+    "秋山村",
+    "冬木村",
+    "夏目町",
+    "水沢町",
+    "雲井村",
+    "霧ヶ峰村",
+    "葉山町",
+    "北浦町",
+    "東雲市",
+    "西峰村",
+    "南郷町",
+    "中里村",
+    "奥沢村",
+    "上野原町",
 ]
 NEIGHBOURS = {
     "もみじ県": ["紅葉市", "錦町", "千草市", "山吹町"],
@@ -235,8 +271,10 @@ def _outbreaks(rng, munis: pd.DataFrame, onset: np.ndarray) -> pd.DataFrame:
         kind = str(rng.choice(FARM_TYPES))
         rows.append(("さくら県", small["市町村"].iloc[index], day.normalize(), kind))
     # Two facilities hit ahead of the wild-boar front (people, vehicles, goods).
-    for town, first_day, kind in [("梅谷町", "2019-01-15", "試験研究施設"),
-                                  ("高原町", "2019-06-10", "観光施設")]:
+    for town, first_day, kind in [
+        ("梅谷町", "2019-01-15", "試験研究施設"),
+        ("高原町", "2019-06-10", "観光施設"),
+    ]:
         day = pd.Timestamp(first_day) + pd.Timedelta(days=int(rng.integers(0, 20)))
         rows.append(("さくら県", town, day, kind))
     # Neighbouring prefectures: spread from spring 2019 (no surveillance data given).

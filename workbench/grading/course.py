@@ -11,7 +11,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from workbench import nbgrader_config
-from workbench.course import CourseError
+from workbench.course import CourseError, put_tools_on_path
 from workbench.grading.executor import Limits
 
 CONFIG_FILE = nbgrader_config.FILE_NAME
@@ -163,6 +163,7 @@ def open_gradebook(course: Course) -> api.Gradebook:
     write instead of an fsync while keeping each commit atomic; formgrader and
     ``nbgrader`` commands read such a database as usual.
     """
+    put_tools_on_path()
     gradebook = api.Gradebook(course.db_url, course.coursedir.course_id)
     if gradebook.engine.dialect.name == "sqlite":
         from sqlalchemy import event

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from nbgrader import api
 
+from workbench.course import put_tools_on_path
 from workbench.errors import WorkbenchError
 from workbench.grading.course import Course
 from workbench.grading.feedback_page import Page, build_blocks, fault_origin, render
@@ -69,6 +70,7 @@ def open_gradebook(course: Course) -> api.Gradebook:
             f"gradebook（{url[len('sqlite:///') :]}）がありません。先に採点してください"
             "（python -m workbench grade または nbgrader autograde）。"
         )
+    put_tools_on_path()
     return api.Gradebook(url, course_id=course.coursedir.course_id)
 
 

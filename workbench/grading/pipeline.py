@@ -75,7 +75,9 @@ class Summary:
         for code, count in sorted(self.faults.items()):
             lines.append(f"  {Fault(code).label}: {count} 件")
         if self.students_with_faults:
-            lines.append("採点時の問題があった受講者（フィードバックとレポートで確認してください）:")
+            lines.append(
+                "採点時の問題があった受講者（フィードバックとレポートで確認してください）:"
+            )
             for student, codes in sorted(self.students_with_faults.items()):
                 labels = "・".join(Fault(code).label for code in codes)
                 lines.append(f"  {student}: {labels}")

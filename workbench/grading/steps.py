@@ -108,7 +108,7 @@ def job_cells(nb: NotebookNode, checked: dict[str, bool] | None = None) -> list[
 
 
 def verdict(outputs: list[dict]) -> str:
-    """"fail", "partial: x" or "pass", as nbgrader's ``determine_grade`` reads outputs."""
+    """ "fail", "partial: x" or "pass", as nbgrader's ``determine_grade`` reads outputs."""
     for output in outputs:
         if output.get("output_type") == "error":
             return "fail"

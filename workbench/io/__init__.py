@@ -30,7 +30,17 @@ from workbench.io.wareki import (
 )
 
 __all__ = [
-    "DataFileError", "detect_encoding", "normalize_text", "to_number", "parse_wareki_date",
-    "wareki_to_year", "to_datetime_wareki", "find_header_row", "read_table", "clean_table",
-    "read_multiheader_csv", "convert_date_columns", "find_non_data_rows",
+    "DataFileError",
+    "detect_encoding",
+    "normalize_text",
+    "to_number",
+    "parse_wareki_date",
+    "wareki_to_year",
+    "to_datetime_wareki",
+    "find_header_row",
+    "read_table",
+    "clean_table",
+    "read_multiheader_csv",
+    "convert_date_columns",
+    "find_non_data_rows",
 ]

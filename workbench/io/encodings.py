@@ -11,8 +11,9 @@ from workbench.io.text import DataFileError
 
 def _read_bytes(path: Path) -> bytes:
     if not path.is_file():
-        raise DataFileError(f"ファイルが見つかりません: {path}"
-                            "（フォルダ名・ファイル名・拡張子を確認してください）")
+        raise DataFileError(
+            f"ファイルが見つかりません: {path}（フォルダ名・ファイル名・拡張子を確認してください）"
+        )
     return path.read_bytes()
 
 
@@ -28,8 +29,10 @@ def _detect_bytes(data: bytes, name: str) -> str:
             return encoding
         except UnicodeDecodeError:
             pass
-    raise DataFileError(f"{name} の文字コードを判定できません（UTF-8 でも cp932 でもありません）。"
-                        "Excel で開き「CSV UTF-8」形式で保存し直してください")
+    raise DataFileError(
+        f"{name} の文字コードを判定できません（UTF-8 でも cp932 でもありません）。"
+        "Excel で開き「CSV UTF-8」形式で保存し直してください"
+    )
 
 
 def detect_encoding(path: str | Path) -> str:
@@ -53,12 +56,13 @@ def _csv_rows(path: Path, encoding: str | None) -> list[list[str]]:
     try:
         text = data.decode(encoding).removeprefix("\ufeff")  # BOM left by a forced "utf-8"
     except (UnicodeDecodeError, LookupError) as exc:
-        raise DataFileError(f"{path.name} を文字コード {encoding} として読めません"
-                            "（Excel の日本語CSVは cp932 です。encoding を指定せず自動判定"
-                            "させるか、「CSV UTF-8」形式で保存し直してください）") from exc
+        raise DataFileError(
+            f"{path.name} を文字コード {encoding} として読めません"
+            "（Excel の日本語CSVは cp932 です。encoding を指定せず自動判定"
+            "させるか、「CSV UTF-8」形式で保存し直してください）"
+        ) from exc
     delimiter = "\t" if text[:5000].count("\t") > text[:5000].count(",") else ","
     try:  # csv, not pd.read_csv: title rows are narrower than the table below them
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise DataFileError(f"{path.name} をCSVとして読めません（{exc}）") from exc
-

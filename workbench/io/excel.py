@@ -30,9 +30,11 @@ def _open(path: Path) -> Any:
     try:  # data_only: formula cells give the value Excel last saved, not the formula
         return load_workbook(path, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DataFileError(f"{path.name} を Excel ファイルとして開けません（破損・パスワード付き"
-                            "・別形式の可能性があります。Excel で開いて .xlsx 形式で保存し直して"
-                            "ください）") from exc
+        raise DataFileError(
+            f"{path.name} を Excel ファイルとして開けません（破損・パスワード付き"
+            "・別形式の可能性があります。Excel で開いて .xlsx 形式で保存し直して"
+            "ください）"
+        ) from exc
 
 
 def _values(ws: Any) -> list[list[Any]]:
@@ -67,20 +69,25 @@ def _pick_sheet(book: Any, sheet: str | int | None, name: str) -> tuple[Any, str
             return filled[0], "値の入ったシートがこれだけのため"
         # Choosing the first of several tables silently gave wrong numbers (another
         # region's series with the same column names): the user must say which.
-        raise DataFileError(f"{name} には表の入ったシートが{len(filled)}枚あります: "
-                            f"{_listing(book)}。--sheet シート名 で使うシートを指定してください"
-                            "（複数シートをまとめる consolidate 以外では1枚だけ使えます）")
+        raise DataFileError(
+            f"{name} には表の入ったシートが{len(filled)}枚あります: "
+            f"{_listing(book)}。--sheet シート名 で使うシートを指定してください"
+            "（複数シートをまとめる consolidate 以外では1枚だけ使えます）"
+        )
     if isinstance(sheet, int):
         if 0 <= sheet < len(sheets):
             return sheets[sheet], None
-        raise DataFileError(f"シート番号 {sheet} はありません（{name} のシートは0から数えて"
-                            f"{len(sheets) - 1}番まで: {_listing(book)}）")
+        raise DataFileError(
+            f"シート番号 {sheet} はありません（{name} のシートは0から数えて"
+            f"{len(sheets) - 1}番まで: {_listing(book)}）"
+        )
     # Sheet names are typed by hand on both sides, so "Ｒ５" should find "R5".
     for ws in sheets:
         if normalize_text(ws.title) == normalize_text(sheet):
             return ws, None
-    raise DataFileError(f"シート「{sheet}」が見つかりません"
-                        f"（{name} にあるシート: {_listing(book)}）")
+    raise DataFileError(
+        f"シート「{sheet}」が見つかりません（{name} にあるシート: {_listing(book)}）"
+    )
 
 
 def read_sheet(path: Path, sheet: str | int | None) -> SheetCells:
@@ -88,8 +95,10 @@ def read_sheet(path: Path, sheet: str | int | None) -> SheetCells:
     book = _open(path)
     try:
         ws, because = _pick_sheet(book, sheet, path.name)
-        merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
-                  for r in ws.merged_cells.ranges]
+        merged = [
+            (r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+            for r in ws.merged_cells.ranges
+        ]
         return SheetCells(ws.title, _values(ws), merged, because)
     finally:
         book.close()

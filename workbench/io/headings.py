@@ -25,8 +25,11 @@ def _is_code(value: Any) -> bool:
 
 def _is_text(value: Any) -> bool:
     """True for a cell that reads as a word (a column name), not a number, symbol or code."""
-    return (isinstance(value, str) and not _is_code(value)
-            and (_parse_text(value)[1] or "").startswith(_CANNOT))
+    return (
+        isinstance(value, str)
+        and not _is_code(value)
+        and (_parse_text(value)[1] or "").startswith(_CANNOT)
+    )
 
 
 def is_code_row(cells: list[Any]) -> bool:
@@ -70,8 +73,9 @@ def find_header_row(raw: pd.DataFrame, *, max_scan: int = 20) -> int:
     filled = [[v for v in row if not _is_missing(v)] for row in rows]
     counts = [len(cells) for cells in filled[:max_scan]]
     if not counts or max(counts) == 0:
-        raise DataFileError(f"先頭{max_scan}行に値がありません"
-                            "（シートやファイルの中身を確認してください）")
+        raise DataFileError(
+            f"先頭{max_scan}行に値がありません（シートやファイルの中身を確認してください）"
+        )
     best, best_count = None, 0
     widest = max(counts)
     for i, cells in enumerate(filled[:max_scan]):
@@ -108,10 +112,9 @@ def _unique(names: list[str]) -> list[str]:
     return result
 
 
-
-
-def heading_rows(raw: pd.DataFrame, header_index: int,
-                 merged: list[tuple[int, int, int, int]] | None) -> list[int]:
+def heading_rows(
+    raw: pd.DataFrame, header_index: int, merged: list[tuple[int, int, int, int]] | None
+) -> list[int]:
     """The rows (0-based) of a heading whose lowest row is ``header_index``.
 
     A row directly above joins the heading when all its cells are words (no numbers, no
@@ -131,8 +134,9 @@ def heading_rows(raw: pd.DataFrame, header_index: int,
     return rows
 
 
-def heading_grid(raw: pd.DataFrame, rows: list[int],
-                 merged: list[tuple[int, int, int, int]] | None) -> list[list[Any]]:
+def heading_grid(
+    raw: pd.DataFrame, rows: list[int], merged: list[tuple[int, int, int, int]] | None
+) -> list[list[Any]]:
     """The heading cells with merged labels spread over every column they cover.
 
     Excel: a merged range's value (kept by openpyxl in its first cell) is copied to its

@@ -13,14 +13,26 @@ from workbench.io.text import _is_missing, normalize_text
 
 # Keys are NFKC-normalized (… -> ..., － -> -, ｘ -> x); values say what 統計表 mean by them.
 _SYMBOLS = {
-    "-": "該当なし", "―": "該当なし", "—": "該当なし", "‐": "該当なし", "−": "該当なし",
-    "ー": "該当なし", "...": "不詳", "..": "不詳", "・・・": "不詳",
-    "x": "秘匿", "X": "秘匿", "*": "秘匿", "***": "秘匿",
+    "-": "該当なし",
+    "―": "該当なし",
+    "—": "該当なし",
+    "‐": "該当なし",
+    "−": "該当なし",
+    "ー": "該当なし",
+    "...": "不詳",
+    "..": "不詳",
+    "・・・": "不詳",
+    "x": "秘匿",
+    "X": "秘匿",
+    "*": "秘匿",
+    "***": "秘匿",
 }
 _MARKS = {"p": "速報値", "r": "訂正値"}
 # Thousands separators must group by three so that "1,23" is not silently read as 123.
-_NUMBER_RE = re.compile(r"^(?P<sign>[△▲+\-−]?)\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)"
-                        r"(?P<frac>\.\d+)?\s*(?P<mark>[pPrR]?)$")
+_NUMBER_RE = re.compile(
+    r"^(?P<sign>[△▲+\-−]?)\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)"
+    r"(?P<frac>\.\d+)?\s*(?P<mark>[pPrR]?)$"
+)
 _CANNOT = "数値に変換できません"
 _NOTE_COLUMNS = ["行", "元の値", "扱い"]
 
@@ -35,8 +47,10 @@ def _parse_text(raw: str) -> tuple[float | int, str | None]:
         return np.nan, f"{_SYMBOLS[text]}（{raw.strip()}）→欠損値"
     match = _NUMBER_RE.match(text)
     if match is None and text.endswith("%"):
-        return np.nan, (f"{_CANNOT}（%付きの値は自動変換しません。"
-                        "割合にするなら%を除いて100で割ってください）→欠損値")
+        return np.nan, (
+            f"{_CANNOT}（%付きの値は自動変換しません。"
+            "割合にするなら%を除いて100で割ってください）→欠損値"
+        )
     if match is None:
         return np.nan, f"{_CANNOT}→欠損値"
     digits = match["int"].replace(",", "") + (match["frac"] or "")
@@ -58,8 +72,11 @@ def _series_to_number(series: pd.Series) -> tuple[pd.Series, list[tuple]]:
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series, []
     parsed = [_parse_one(v) for v in series]
-    notes = [(label, value, note) for label, value, (_, note)
-             in zip(series.index, series, parsed, strict=True) if note]
+    notes = [
+        (label, value, note)
+        for label, value, (_, note) in zip(series.index, series, parsed, strict=True)
+        if note
+    ]
     numbers = [n for n, _ in parsed]
     return pd.Series(numbers, index=series.index, name=series.name, dtype="float64"), notes
 
@@ -90,7 +107,6 @@ def to_number(series_or_value: Any, *, return_notes: bool = False) -> Any:
     return (result, pd.DataFrame(rows, columns=_NOTE_COLUMNS)) if return_notes else result
 
 
-
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 
@@ -105,4 +121,3 @@ def _looks_numeric(series: pd.Series) -> bool:
     numbers = sum(not _is_missing(n) for n, _ in parsed)
     symbols = sum(_is_missing(n) and not (note or "").startswith(_CANNOT) for n, note in parsed)
     return numbers > 0 and (numbers + symbols) >= 0.8 * len(values)
-

@@ -17,11 +17,42 @@ import pandas as pd
 from workbench.io.text import _is_missing, normalize_text
 
 #: Labels of total and subtotal rows (spaces removed, NFKC).
-TOTAL_LABELS = frozenset({
-    "総数", "計", "合計", "総計", "小計", "累計", "全国", "全国計", "全体", "全県", "県計", "都計",
-    "道計", "府計", "市計", "区計", "町計", "村計", "郡計", "町村計", "市町村計", "市部計",
-    "郡部計", "男女計", "総合計", "全市", "全区", "TOTAL", "Total", "total", "ALL", "All",
-})
+TOTAL_LABELS = frozenset(
+    {
+        "総数",
+        "計",
+        "合計",
+        "総計",
+        "小計",
+        "累計",
+        "全国",
+        "全国計",
+        "全体",
+        "全県",
+        "県計",
+        "都計",
+        "道計",
+        "府計",
+        "市計",
+        "区計",
+        "町計",
+        "村計",
+        "郡計",
+        "町村計",
+        "市町村計",
+        "市部計",
+        "郡部計",
+        "男女計",
+        "総合計",
+        "全市",
+        "全区",
+        "TOTAL",
+        "Total",
+        "total",
+        "ALL",
+        "All",
+    }
+)
 _TOTAL_SUFFIX = re.compile(r"(合計|小計|総計)$")
 _RETABULATION = re.compile(r"^[(（]?再掲[)）]?")
 # 注1, ※, 資料：, 出典, (注), 備考 — and a footnote numbered on its own line ("２ 指数は…").
@@ -85,29 +116,44 @@ def find_non_data_rows(raw: pd.DataFrame, cleaned: pd.DataFrame) -> list[Exclude
     are re-tabulations of the rows above.
     """
     df = raw
-    numeric = [c for c in cleaned.columns if pd.api.types.is_numeric_dtype(cleaned[c])
-               and not pd.api.types.is_bool_dtype(cleaned[c])]
-    labels = [c for c in df.columns if c not in numeric
-              and df[c].map(lambda v: isinstance(v, str)).any()]
+    numeric = [
+        c
+        for c in cleaned.columns
+        if pd.api.types.is_numeric_dtype(cleaned[c]) and not pd.api.types.is_bool_dtype(cleaned[c])
+    ]
+    labels = [
+        c for c in df.columns if c not in numeric and df[c].map(lambda v: isinstance(v, str)).any()
+    ]
     found: list[Excluded] = []
     under_retab = False
     few = df.notna().sum(axis=1) <= 2  # read_table leaves blanks as None: a cheap pre-filter
     for index, row in df.iterrows():
         if few[index] and _is_footnote(row):
-            found.append(Excluded(index, "footnote", normalize_text(_text_cells(row)[0]),
-                                  "注記の行（データではありません）"))
+            found.append(
+                Excluded(
+                    index,
+                    "footnote",
+                    normalize_text(_text_cells(row)[0]),
+                    "注記の行（データではありません）",
+                )
+            )
             under_retab = False
             continue
         texts = [_label(row[c]) for c in labels if _label(row[c])]
         if any(_RETABULATION.match(t) for t in texts) or under_retab:
             under_retab = True
-            found.append(Excluded(index, "retabulation", "・".join(texts),
-                                  "（再掲）の行（上の行の再集計で、数えると二重になります）"))
+            found.append(
+                Excluded(
+                    index,
+                    "retabulation",
+                    "・".join(texts),
+                    "（再掲）の行（上の行の再集計で、数えると二重になります）",
+                )
+            )
             continue
         if (label := total_by_label(row, labels)) is not None:
             found.append(Excluded(index, "total", label, f"合計・小計の行（「{label}」）"))
     keep = ~df.index.isin([e.row for e in found])
     for index in _sum_rows(cleaned, numeric, pd.Series(keep, index=df.index)):
-        found.append(Excluded(index, "total", "",
-                              "合計の行（数値が他の行の和と一致します）"))
+        found.append(Excluded(index, "total", "", "合計の行（数値が他の行の和と一致します）"))
     return found

@@ -29,8 +29,9 @@ _CSV_SUFFIXES, _EXCEL_SUFFIXES = (".csv", ".txt"), (".xlsx", ".xlsm")
 def _rows_to_frame(rows: list[list[Any]], name: str, width: int = 0) -> pd.DataFrame:
     cleaned = [[None if _is_missing(v) else v for v in row] for row in rows]
     if not any(v is not None for row in cleaned for v in row):
-        raise DataFileError(f"{name} に値が入っていません"
-                            "（ファイルやシートの選択を確認してください）")
+        raise DataFileError(
+            f"{name} に値が入っていません（ファイルやシートの選択を確認してください）"
+        )
     width = max([width, *map(len, cleaned)])
     return pd.DataFrame([row + [None] * (width - len(row)) for row in cleaned], dtype=object)
 
@@ -39,8 +40,10 @@ def _read_raw(path: Path, sheet: str | int | None, encoding: str | None) -> Shee
     suffix = path.suffix.lower()
     if suffix not in _CSV_SUFFIXES + _EXCEL_SUFFIXES:
         hint = "。.xls は Excel で .xlsx 形式に保存し直してください" if suffix == ".xls" else ""
-        raise DataFileError(f"対応していないファイル形式です: {path.name}（対応形式: "
-                            f"{', '.join(_CSV_SUFFIXES + _EXCEL_SUFFIXES)}{hint}）")
+        raise DataFileError(
+            f"対応していないファイル形式です: {path.name}（対応形式: "
+            f"{', '.join(_CSV_SUFFIXES + _EXCEL_SUFFIXES)}{hint}）"
+        )
     _read_bytes(path)  # a missing file should say so before any format-specific error
     if suffix in _CSV_SUFFIXES:
         return SheetCells(None, _csv_rows(path, encoding), merged=None)
@@ -49,14 +52,14 @@ def _read_raw(path: Path, sheet: str | int | None, encoding: str | None) -> Shee
 
 def _retype(body: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """Rebuild column by column so pandas infers str/int/float instead of object."""
-    return pd.DataFrame({n: body.iloc[:, j].tolist() for j, n in enumerate(names)},
-                        index=body.index)
+    return pd.DataFrame(
+        {n: body.iloc[:, j].tolist() for j, n in enumerate(names)}, index=body.index
+    )
 
 
 def _is_label_column(series: pd.Series) -> bool:
     values = [v for v in series if not _is_missing(v)]
-    return bool(values) and all(isinstance(v, str) for v in values) \
-        and not _looks_numeric(series)
+    return bool(values) and all(isinstance(v, str) for v in values) and not _looks_numeric(series)
 
 
 def _split_labels(body: pd.DataFrame, names: list[str], notes: list[tuple]) -> list[str]:
@@ -73,8 +76,13 @@ def _split_labels(body: pd.DataFrame, names: list[str], notes: list[tuple]) -> l
         cols = [j for j, n in enumerate(names) if n == name]
         if not all(_is_label_column(body.iloc[:, j]) for j in cols):
             continue
-        text = {j: {row: re.sub(r"\s+", "", normalize_text(v)) if isinstance(v, str) else None
-                    for row, v in body.iloc[:, j].items()} for j in cols}
+        text = {
+            j: {
+                row: re.sub(r"\s+", "", normalize_text(v)) if isinstance(v, str) else None
+                for row, v in body.iloc[:, j].items()
+            }
+            for j in cols
+        }
         main = max(cols, key=lambda j: sum(len(v) >= 2 for v in text[j].values() if v))
         for j in cols:
             if j != main:
@@ -86,23 +94,35 @@ def _split_labels(body: pd.DataFrame, names: list[str], notes: list[tuple]) -> l
             if len(left) == 1 and len(left[0]) == 1:
                 whole = left[0] + piece
                 body.iat[body.index.get_loc(row), main] = whole
-                notes.append((name, row, f"{left[0]} / {piece}",
-                              f"結合されたセルに分かれて書かれた見出しを「{whole}」として読みました"))
+                notes.append(
+                    (
+                        name,
+                        row,
+                        f"{left[0]} / {piece}",
+                        f"結合されたセルに分かれて書かれた見出しを「{whole}」として読みました",
+                    )
+                )
     return names
 
 
-def _frame_below_header(raw: pd.DataFrame, header_index: int,
-                        merged: list[tuple[int, int, int, int]] | None = None,
-                        notes: list[tuple] | None = None, single_row: bool = False
-                        ) -> tuple[pd.DataFrame, list[int]]:
+def _frame_below_header(
+    raw: pd.DataFrame,
+    header_index: int,
+    merged: list[tuple[int, int, int, int]] | None = None,
+    notes: list[tuple] | None = None,
+    single_row: bool = False,
+) -> tuple[pd.DataFrame, list[int]]:
     if single_row:  # exactly the cells of the row the user named, as in Excel
         rows, grid, merged = [header_index], [list(raw.iloc[header_index])], None
     else:
         rows = heading_rows(raw, header_index, merged)
         grid = heading_grid(raw, rows, merged)
-    body = raw.iloc[header_index + 1:]
-    keep = [j for j in range(raw.shape[1])
-            if any(not _is_missing(g[j]) for g in grid) or body.iloc[:, j].notna().any()]
+    body = raw.iloc[header_index + 1 :]
+    keep = [
+        j
+        for j in range(raw.shape[1])
+        if any(not _is_missing(g[j]) for g in grid) or body.iloc[:, j].notna().any()
+    ]
     names = [joined_names(grid)[j] for j in keep]
     body = body.iloc[:, keep].dropna(how="all").copy()
     body = body.set_axis(body.index + 1, axis=0)  # 1-based, as in Excel
@@ -111,8 +131,13 @@ def _frame_below_header(raw: pd.DataFrame, header_index: int,
     return _retype(body, _unique(names)), [i + 1 for i in rows]
 
 
-def read_table(path: str | Path, *, sheet: str | int | None = None,
-               header_row: int | None = None, encoding: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
     """Read a .csv/.txt or .xlsx/.xlsm table whose header may sit below title rows.
 
     ``sheet``: name or 0-based index (default first).  ``header_row``: 1-based row number
@@ -136,19 +161,28 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
             if r0 <= index < r1:
                 index = r1
     elif not 1 <= header_row <= len(raw):
-        raise DataFileError(f"header_row={header_row} はデータの範囲外です（{path.name} は"
-                            f"{len(raw)}行目までです。列名の行を1から数えて指定してください）")
+        raise DataFileError(
+            f"header_row={header_row} はデータの範囲外です（{path.name} は"
+            f"{len(raw)}行目までです。列名の行を1から数えて指定してください）"
+        )
     elif raw.iloc[header_row - 1].isna().all():
-        raise DataFileError(f"header_row={header_row} の行は空です"
-                            "（列名が書かれた行を指定してください）")
+        raise DataFileError(
+            f"header_row={header_row} の行は空です（列名が書かれた行を指定してください）"
+        )
     else:
         index = header_row - 1
     notes: list[tuple] = []
     # A heading row given by the user is the whole heading: nothing above it is joined.
-    df, rows = _frame_below_header(raw, index, cells.merged, notes,
-                                   single_row=header_row is not None)
-    df.attrs.update(source=path.name, sheet=cells.title, header_row=index + 1,
-                    header_rows=rows, reading_notes=notes)
+    df, rows = _frame_below_header(
+        raw, index, cells.merged, notes, single_row=header_row is not None
+    )
+    df.attrs.update(
+        source=path.name,
+        sheet=cells.title,
+        header_row=index + 1,
+        header_rows=rows,
+        reading_notes=notes,
+    )
     if cells.chosen_because:
         df.attrs["sheet_note"] = f"シート「{cells.title}」を使いました（{cells.chosen_because}）"
     if rows[0] > 1 and is_code_row(list(raw.iloc[rows[0] - 2])):
@@ -156,15 +190,17 @@ def read_table(path: str | Path, *, sheet: str | int | None = None,
     return df
 
 
-
 def _require_columns(df: pd.DataFrame, columns: list[Any]) -> None:
     if missing := [c for c in columns if c not in df.columns]:
-        raise DataFileError(f"列が見つかりません: {'、'.join(map(str, missing))}"
-                            f"（この表の列: {'、'.join(map(str, df.columns))}）")
+        raise DataFileError(
+            f"列が見つかりません: {'、'.join(map(str, missing))}"
+            f"（この表の列: {'、'.join(map(str, df.columns))}）"
+        )
 
 
-def clean_table(df: pd.DataFrame, *, numeric: list[Any] | None = None,
-                dates: list[Any] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_table(
+    df: pd.DataFrame, *, numeric: list[Any] | None = None, dates: list[Any] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply to_number / to_datetime_wareki to columns; return (cleaned, notes).
 
     ``numeric`` defaults to the columns where at least 80% of non-empty cells are
@@ -185,11 +221,11 @@ def clean_table(df: pd.DataFrame, *, numeric: list[Any] | None = None,
         notes.append(column_notes.assign(列=column))
     for column in dates:
         cleaned[column], problems = _dates_with_notes(df[column])
-        rows = [(label, value, f"日付に変換できません→欠損値（{reason}）")
-                for label, value, reason in problems]
+        rows = [
+            (label, value, f"日付に変換できません→欠損値（{reason}）")
+            for label, value, reason in problems
+        ]
         notes.append(pd.DataFrame(rows, columns=_NOTE_COLUMNS).assign(列=column))
     columns = ["列", *_NOTE_COLUMNS]
     notes = [n[columns] for n in notes if not n.empty]
     return cleaned, pd.concat(notes, ignore_index=True) if notes else pd.DataFrame(columns=columns)
-
-

@@ -14,7 +14,6 @@ class DataFileError(WorkbenchError, ValueError):
     """A file or value cannot be read as asked; the Japanese message says how to fix it."""
 
 
-
 def normalize_text(s: Any) -> Any:
     """NFKC-normalize (全角英数→半角, 半角カナ→全角) and strip spaces incl. 全角スペース.
 
@@ -33,5 +32,3 @@ def _is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-likes are values, not missing
         return False
-
-

@@ -15,8 +15,10 @@ from workbench.io.text import DataFileError, _is_missing, normalize_text
 #: before 1873 are lunar-calendar dates; we accept them as Gregorian from 1868-01-01
 #: rather than reject old records.
 ERAS: tuple[tuple[str, str, date], ...] = (
-    ("明治", "M", date(1868, 1, 1)), ("大正", "T", date(1912, 7, 30)),
-    ("昭和", "S", date(1926, 12, 25)), ("平成", "H", date(1989, 1, 8)),
+    ("明治", "M", date(1868, 1, 1)),
+    ("大正", "T", date(1912, 7, 30)),
+    ("昭和", "S", date(1926, 12, 25)),
+    ("平成", "H", date(1989, 1, 8)),
     ("令和", "R", date(2019, 5, 1)),
 )
 _ERA_STARTS = {name: start for name, _, start in ERAS}
@@ -29,17 +31,25 @@ def era_of(day: date) -> tuple[str, str, int]:
             return name, letter, day.year - start.year + 1
     raise DataFileError(f"{day} は明治より前の日付です（和暦に変換できません）")
 
-_ERA_ENDS = {era: nxt - timedelta(days=1) for era, nxt in zip(
-    list(_ERA_STARTS)[:-1], list(_ERA_STARTS.values())[1:], strict=True)}
+
+_ERA_ENDS = {
+    era: nxt - timedelta(days=1)
+    for era, nxt in zip(list(_ERA_STARTS)[:-1], list(_ERA_STARTS.values())[1:], strict=True)
+}
 _ERA_LETTERS = {letter: name for name, letter, _ in ERAS}
 ERA_NAMES = "|".join(name for name, _, _ in ERAS)
-_ERA = (rf"(?P<era>{ERA_NAMES}|[{''.join(_ERA_LETTERS)}])\.?(?P<year>元|\d{{1,2}})")
+_ERA = rf"(?P<era>{ERA_NAMES}|[{''.join(_ERA_LETTERS)}])\.?(?P<year>元|\d{{1,2}})"
 _MONTH_DAY = r"(?:年|[./-])(?P<month>\d{1,2})(?:月|[./-])(?P<day>\d{1,2})日?"
-_DATE_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
-    rf"^{_ERA}{_MONTH_DAY}$", rf"^{_ERA}(?:年度?)?$", rf"^(?P<year>\d{{4}}){_MONTH_DAY}$",
-    r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$",  # 20240401, common in system exports
-    r"^(?P<year>\d{4})(?:年度?)?$",
-)]
+_DATE_PATTERNS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"^{_ERA}{_MONTH_DAY}$",
+        rf"^{_ERA}(?:年度?)?$",
+        rf"^(?P<year>\d{{4}}){_MONTH_DAY}$",
+        r"^(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})$",  # 20240401, common in system exports
+        r"^(?P<year>\d{4})(?:年度?)?$",
+    )
+]
 # Exports write dates as date-times at midnight: "2020-01-29T00:00:00", "2020/1/16 0:00".
 _MIDNIGHT = re.compile(r"(?<=\d)(?:T|\s+)0{1,2}:00(?::00(?:\.0+)?)?$")
 _DATE_HINT = "令和6年4月1日、R6.4.1、2024/4/1 のような形にしてください"
@@ -82,7 +92,8 @@ def _check_in_era(original: str, era: str, day: date, *, year_only: bool = False
     western = f"{day.year}年" if year_only else f"{day.year}年{day.month}月{day.day}日"
     raise DataFileError(
         f"{original} は{era}の期間外です（{era}は{_nen(era, edge.year)}年{edge.month}月"
-        f"{edge.day}日{word}。西暦{western}は{_wareki_label(day, year_only)}です）")
+        f"{edge.day}日{word}。西暦{western}は{_wareki_label(day, year_only)}です）"
+    )
 
 
 def _western_year(original: str, era: str | None, number: int) -> int:
@@ -98,8 +109,9 @@ def _to_date(original: str, era: str | None, number: int, month: int, day: int) 
     try:
         result = date(year, month, day)
     except ValueError:
-        raise DataFileError(f"{original} は存在しない日付です"
-                            f"（西暦{year}年{month}月{day}日は暦にありません）") from None
+        raise DataFileError(
+            f"{original} は存在しない日付です（西暦{year}年{month}月{day}日は暦にありません）"
+        ) from None
     if era is not None:
         _check_in_era(original, era, result)
     return result
@@ -122,8 +134,10 @@ def parse_wareki_date(s: Any) -> pd.Timestamp:
         return pd.Timestamp(s)
     era, number, month, day = _split_date(s)
     if month is None or day is None:
-        raise DataFileError(f"「{s}」には月日がありません（日付は{_DATE_HINT}。"
-                            "年だけなら wareki_to_year を使ってください）")
+        raise DataFileError(
+            f"「{s}」には月日がありません（日付は{_DATE_HINT}。"
+            "年だけなら wareki_to_year を使ってください）"
+        )
     return pd.Timestamp(_to_date(str(s), era, number, month, day))
 
 
@@ -183,14 +197,15 @@ def to_datetime_wareki(series: Any, *, errors: str = "coerce") -> pd.Series:
     return result
 
 
-
 # Column detection: kanji eras may stand alone (令和6年度); letter abbreviations only as
 # full dates (R6.4.1), because "H12" or "R3" alone are as likely room numbers or product
 # codes as years.  Western dates need year, month and day (2020-01-29, 2020/1/16,
 # 2020年1月16日); four-digit years with 年/年度 count as years.
-_ERA_TEXT = re.compile(rf"^({ERA_NAMES})(元|\d{{1,2}})"
-                       rf"|^[{''.join(_ERA_LETTERS)}]\.?\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{1,2}}$",
-                       re.IGNORECASE)
+_ERA_TEXT = re.compile(
+    rf"^({ERA_NAMES})(元|\d{{1,2}})"
+    rf"|^[{''.join(_ERA_LETTERS)}]\.?\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{1,2}}$",
+    re.IGNORECASE,
+)
 _WESTERN_DATE = re.compile(r"^\d{4}(年\d{1,2}月\d{1,2}日|([./-])\d{1,2}\2\d{1,2})$")
 _WESTERN_YEAR = re.compile(r"^\d{4}年度?$")
 _HAS_DAY = re.compile(r"月|\d[./-]\d+[./-]\d")
@@ -200,7 +215,7 @@ DATE_SHARE = 0.8
 
 
 def _kind(value: Any) -> str | None:
-    """"date", "year" or None for one cell."""
+    """ "date", "year" or None for one cell."""
     if isinstance(value, (datetime, date, pd.Timestamp)):
         return "date"
     if not isinstance(value, str) or not value.strip():
@@ -247,12 +262,16 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             df[column] = pd.Series(converted, index=series.index, dtype="datetime64[ns]")
             example = next((v.date() for v in df[column] if pd.notna(v)), "")
         else:
-            df[column] = pd.Series([np.nan if v is None else float(v) for v in converted],
-                                   index=series.index)
+            df[column] = pd.Series(
+                [np.nan if v is None else float(v) for v in converted], index=series.index
+            )
             example = next((f"{int(v)}年" for v in df[column] if pd.notna(v)), "")
         first = next(v for v, k in zip(values, kinds, strict=True) if k)
         if isinstance(first, str):
-            what = "和暦を西暦に" if _ERA_TEXT.match(re.sub(r"\s+", "", normalize_text(first))) \
+            what = (
+                "和暦を西暦に"
+                if _ERA_TEXT.match(re.sub(r"\s+", "", normalize_text(first)))
                 else "日付として"
+            )
             notes.append((column, "全行", first, f"{what}変換（例: {first}→{example}）"))
     return df, pd.DataFrame(notes, columns=_NOTE_COLUMNS_DATES)

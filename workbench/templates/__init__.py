@@ -30,8 +30,21 @@ from workbench.paths import templates_dir
 from workbench.templates.analyses import ANALYSES, TemplateInputError
 from workbench.templates.loading import SHEET_COLUMN, apply_where, load_data, load_sheets
 
-__all__ = ["TemplateError", "TemplateInfo", "Parameter", "templates_dir", "names", "get",
-           "load_data", "load_sheets", "apply_where", "analyse", "run", "OUTPUTS", "SHEET_COLUMN"]
+__all__ = [
+    "TemplateError",
+    "TemplateInfo",
+    "Parameter",
+    "templates_dir",
+    "names",
+    "get",
+    "load_data",
+    "load_sheets",
+    "apply_where",
+    "analyse",
+    "run",
+    "OUTPUTS",
+    "SHEET_COLUMN",
+]
 
 #: Files a finished run leaves in the output folder.
 OUTPUTS = ("report.ipynb", "report.html", "result.json")
@@ -91,16 +104,26 @@ def _defaults(source: str) -> dict[str, Any]:
 def get(name: str) -> TemplateInfo:
     path = templates_dir() / f"{name}.ipynb"
     if not path.is_file():
-        raise TemplateError(f"テンプレート「{name}」はありません（使えるもの: "
-                            f"{'、'.join(names())}。一覧: python -m workbench template list）")
+        raise TemplateError(
+            f"テンプレート「{name}」はありません（使えるもの: "
+            f"{'、'.join(names())}。一覧: python -m workbench template list）"
+        )
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("workbench_template", {})
     helps, required = meta.get("parameters", {}), set(meta.get("required", []))
-    parameters = [Parameter(key, value, helps.get(key, ""), key in required)
-                  for key, value in _defaults(_parameters_cell(nb)).items()
-                  if key not in INTERNAL]
-    return TemplateInfo(name, meta.get("title", name), meta.get("description", ""), path,
-                        parameters, bool(meta.get("all_sheets", False)))
+    parameters = [
+        Parameter(key, value, helps.get(key, ""), key in required)
+        for key, value in _defaults(_parameters_cell(nb)).items()
+        if key not in INTERNAL
+    ]
+    return TemplateInfo(
+        name,
+        meta.get("title", name),
+        meta.get("description", ""),
+        path,
+        parameters,
+        bool(meta.get("all_sheets", False)),
+    )
 
 
 def _convert(parameter: Parameter, text: str) -> Any:
@@ -117,8 +140,9 @@ def _convert(parameter: Parameter, text: str) -> Any:
             return kind(io.normalize_text(text))
     except ValueError:
         kind_name = {bool: "true か false", int: "整数", float: "数値"}[kind]
-        raise TemplateError(f"パラメータ {parameter.name} には{kind_name}を指定してください"
-                            f"（指定値: {text}）") from None
+        raise TemplateError(
+            f"パラメータ {parameter.name} には{kind_name}を指定してください（指定値: {text}）"
+        ) from None
     return text
 
 
@@ -128,14 +152,17 @@ def _parse_parameters(info: TemplateInfo, pairs: list[tuple[str, str]]) -> dict[
         parameter = info.parameter(key)
         if parameter is None:
             known = "、".join(p.name for p in info.parameters)
-            raise TemplateError(f"テンプレート「{info.name}」にパラメータ {key} はありません"
-                                f"（使えるもの: {known}）")
+            raise TemplateError(
+                f"テンプレート「{info.name}」にパラメータ {key} はありません（使えるもの: {known}）"
+            )
         values[key] = _convert(parameter, text)
     missing = [p.name for p in info.parameters if p.required and not values.get(p.name)]
     if missing:
         hint = " ".join(f"-p {m} …" for m in missing)
-        raise TemplateError(f"必須のパラメータ {'、'.join(missing)} が指定されていません"
-                            f"（{hint} を付けてください。説明: python -m workbench template list）")
+        raise TemplateError(
+            f"必須のパラメータ {'、'.join(missing)} が指定されていません"
+            f"（{hint} を付けてください。説明: python -m workbench template list）"
+        )
     return values
 
 
@@ -145,16 +172,23 @@ def _execute(info: TemplateInfo, work: Path, parameters: dict[str, Any]) -> None
 
     try:
         papermill.execute_notebook(
-            str(info.path), str(work / "report.ipynb"), parameters=parameters,
-            kernel_name="python3", cwd=str(work), progress_bar=False, log_output=False,
-            language="python")
+            str(info.path),
+            str(work / "report.ipynb"),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(work),
+            progress_bar=False,
+            log_output=False,
+            language="python",
+        )
     except PapermillExecutionError as error:
         if error.ename in ("TemplateInputError", "DataFileError"):
             raise TemplateError(error.evalue) from None
-        raise TemplateError(f"テンプレート「{info.name}」の実行中にエラーが起きました"
-                            f"（{error.ename}: {error.evalue}）。データとパラメータを確認し、"
-                            "解決しない場合は担当者に report.ipynb を添えて連絡してください"
-                            ) from None
+        raise TemplateError(
+            f"テンプレート「{info.name}」の実行中にエラーが起きました"
+            f"（{error.ename}: {error.evalue}）。データとパラメータを確認し、"
+            "解決しない場合は担当者に report.ipynb を添えて連絡してください"
+        ) from None
 
 
 def _render_html(work: Path, title: str) -> None:
@@ -162,8 +196,9 @@ def _render_html(work: Path, title: str) -> None:
 
     nb = nbformat.read(work / "report.ipynb", as_version=4)
     nb.metadata["title"] = title  # the browser tab / file name shown when shared
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     body, _ = exporter.from_notebook_node(nb)
     # nbconvert writes <html> or <html lang="en">: the report is Japanese.
     body = re.sub(r"<html[^>]*>", '<html lang="ja">', body, count=1)
@@ -183,16 +218,28 @@ def _publish(work: Path, out: Path) -> None:
 def reading_record(df: pd.DataFrame) -> dict[str, Any]:
     """What the reader decided, for result.json's data block (JSON-ready)."""
     attrs = df.attrs
-    return {"sheets": attrs.get("sheets"), "header_rows": attrs.get("header_rows"),
-            "code_row": attrs.get("code_row"), "where": attrs.get("where"),
-            "excluded_rows": [{k: (v if isinstance(v, int | str) else str(v))
-                               for k, v in e.items()} for e in attrs.get("excluded", [])]}
+    return {
+        "sheets": attrs.get("sheets"),
+        "header_rows": attrs.get("header_rows"),
+        "code_row": attrs.get("code_row"),
+        "where": attrs.get("where"),
+        "excluded_rows": [
+            {k: (v if isinstance(v, int | str) else str(v)) for k, v in e.items()}
+            for e in attrs.get("excluded", [])
+        ],
+    }
 
 
-def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
-            sheet: str | None = None, header_row: int | None = None,
-            where: list[str] | None = None, keep_totals: bool = False
-            ) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+def analyse(
+    name: str,
+    data: str | Path,
+    params: list[tuple[str, str]],
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    where: list[str] | None = None,
+    keep_totals: bool = False,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Read DATA and run template NAME's analysis in this process, without a kernel.
 
     Returns (parameter values, data, notes, result).  ``run`` calls this first so bad
@@ -203,11 +250,11 @@ def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
     try:
         if info.all_sheets:
             sheets = [s.strip() for s in sheet.split(",")] if sheet else None
-            df, notes = load_sheets(data, sheets=sheets, header_row=header_row,
-                                    keep_totals=keep_totals)
+            df, notes = load_sheets(
+                data, sheets=sheets, header_row=header_row, keep_totals=keep_totals
+            )
         else:
-            df, notes = load_data(data, sheet=sheet, header_row=header_row,
-                                  keep_totals=keep_totals)
+            df, notes = load_data(data, sheet=sheet, header_row=header_row, keep_totals=keep_totals)
         if where:
             attrs = dict(df.attrs)
             df, where_notes = apply_where(df, where)
@@ -219,28 +266,48 @@ def analyse(name: str, data: str | Path, params: list[tuple[str, str]], *,
     return values, df, notes, result
 
 
-def run(name: str, data: str | Path, out: str | Path, params: list[tuple[str, str]],
-        *, sheet: str | None = None, header_row: int | None = None,
-        where: list[str] | None = None, keep_totals: bool = False) -> dict[str, Any]:
+def run(
+    name: str,
+    data: str | Path,
+    out: str | Path,
+    params: list[tuple[str, str]],
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    where: list[str] | None = None,
+    keep_totals: bool = False,
+) -> dict[str, Any]:
     """Run template NAME on DATA; write report.ipynb/.html and result.json into OUT."""
     info = get(name)
-    values, df, notes, _ = analyse(name, data, params, sheet=sheet, header_row=header_row,
-                                   where=where, keep_totals=keep_totals)
+    values, df, notes, _ = analyse(
+        name, data, params, sheet=sheet, header_row=header_row, where=where, keep_totals=keep_totals
+    )
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
-        raise TemplateError(f"--out {out} はファイルです。"
-                            "レポートを入れるフォルダ名を指定してください")
+        raise TemplateError(
+            f"--out {out} はファイルです。レポートを入れるフォルダ名を指定してください"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         work = Path(tmp)
         data_path = work / "data.pkl"
         with data_path.open("wb") as handle:
-            pickle.dump({"data": df, "notes": notes, "source": Path(data).name,
-                         "header_row": df.attrs.get("header_row"),
-                         "sheet": df.attrs.get("sheet") or sheet,
-                         "reading": reading_record(df)}, handle)
-        _execute(info, work, {**values, "data_path": str(data_path),
-                              "result_path": str(work / "result.json")})
+            pickle.dump(
+                {
+                    "data": df,
+                    "notes": notes,
+                    "source": Path(data).name,
+                    "header_row": df.attrs.get("header_row"),
+                    "sheet": df.attrs.get("sheet") or sheet,
+                    "reading": reading_record(df),
+                },
+                handle,
+            )
+        _execute(
+            info,
+            work,
+            {**values, "data_path": str(data_path), "result_path": str(work / "result.json")},
+        )
         if not (work / "result.json").is_file():
             raise TemplateError(f"テンプレート「{name}」が result.json を書きませんでした")
         _render_html(work, f"{info.title}（{Path(data).name}）")

@@ -27,9 +27,15 @@ def load(data_path: str) -> dict[str, Any]:
 
 
 def _notes_records(notes: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{"column": str(r["列"]), "row": r["行"] if isinstance(r["行"], str) else int(r["行"]),
-             "original": str(r["元の値"]), "handling": str(r["扱い"])}
-            for _, r in notes.head(MAX_NOTES).iterrows()]
+    return [
+        {
+            "column": str(r["列"]),
+            "row": r["行"] if isinstance(r["行"], str) else int(r["行"]),
+            "original": str(r["元の値"]),
+            "handling": str(r["扱い"]),
+        }
+        for _, r in notes.head(MAX_NOTES).iterrows()
+    ]
 
 
 def _json_safe(value: Any) -> Any:
@@ -47,17 +53,27 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def save(result: dict[str, Any], bundle: dict[str, Any], path: str,
-         parameters: dict[str, Any]) -> None:
+def save(
+    result: dict[str, Any], bundle: dict[str, Any], path: str, parameters: dict[str, Any]
+) -> None:
     """Write result.json: the analysis numbers plus where the data came from."""
     notes = bundle["notes"]
-    result = {**result, "parameters": parameters,
-              "data": {"source": bundle["source"], "sheet": bundle.get("sheet"),
-                       "header_row": bundle.get("header_row"), **bundle.get("reading", {}),
-                       "rows": len(bundle["data"]),
-                       "notes_total": len(notes), "notes": _notes_records(notes)}}
-    text = json.dumps(_json_safe(result), ensure_ascii=False, indent=2, default=str,
-                      allow_nan=False)
+    result = {
+        **result,
+        "parameters": parameters,
+        "data": {
+            "source": bundle["source"],
+            "sheet": bundle.get("sheet"),
+            "header_row": bundle.get("header_row"),
+            **bundle.get("reading", {}),
+            "rows": len(bundle["data"]),
+            "notes_total": len(notes),
+            "notes": _notes_records(notes),
+        },
+    }
+    text = json.dumps(
+        _json_safe(result), ensure_ascii=False, indent=2, default=str, allow_nan=False
+    )
     Path(path).write_text(text, encoding="utf-8")
 
 
@@ -77,21 +93,39 @@ def data_notes(bundle: dict[str, Any]) -> None:
     """Source, header row and every value that was not taken at face value."""
     reading = bundle.get("reading", {})
     sheets = reading.get("sheets")
-    sheet = (f"、シート「{'」「'.join(sheets)}」" if sheets else
-             f"、シート「{bundle['sheet']}」" if bundle.get("sheet") else "")
+    sheet = (
+        f"、シート「{'」「'.join(sheets)}」"
+        if sheets
+        else f"、シート「{bundle['sheet']}」"
+        if bundle.get("sheet")
+        else ""
+    )
     rows = reading.get("header_rows")
-    heading = (f"{rows[0]}～{rows[-1]}行目" if isinstance(rows, list) and len(rows) > 1
-               else f"{bundle.get('header_row')}行目" if bundle.get("header_row") else "シートごと")
+    heading = (
+        f"{rows[0]}～{rows[-1]}行目"
+        if isinstance(rows, list) and len(rows) > 1
+        else f"{bundle.get('header_row')}行目"
+        if bundle.get("header_row")
+        else "シートごと"
+    )
     excluded = reading.get("excluded_rows") or []
     dropped = f"、集計から除いた行 {len(excluded)}行" if excluded else ""
-    display(Markdown(f"データ: `{bundle['source']}`{sheet}（見出しは{heading}、データ "
-                     f"{len(bundle['data'])}行{dropped}）。"))
+    display(
+        Markdown(
+            f"データ: `{bundle['source']}`{sheet}（見出しは{heading}、データ "
+            f"{len(bundle['data'])}行{dropped}）。"
+        )
+    )
     notes = bundle["notes"]
     if notes.empty:
         display(Markdown("数値・日付への変換で注意が必要な値はありませんでした。"))
         return
-    display(Markdown(f"読み込みで次の{len(notes)}件を判断・変換しました（合計行・注記の除外、"
-                     "見出しの読み方、数値・日付にできない値。行はファイルの行番号）。"))
+    display(
+        Markdown(
+            f"読み込みで次の{len(notes)}件を判断・変換しました（合計行・注記の除外、"
+            "見出しの読み方、数値・日付にできない値。行はファイルの行番号）。"
+        )
+    )
     display(notes.rename(columns={"行": "行番号"}).style.hide(axis="index"))
 
 
@@ -101,8 +135,7 @@ def parameters(values: dict[str, Any]) -> None:
 
 
 def table(rows: dict[str, Any], *, label: str = "項目", value: str = "値") -> None:
-    display(pd.DataFrame({label: list(rows), value: list(rows.values())}).style.hide(
-        axis="index"))
+    display(pd.DataFrame({label: list(rows), value: list(rows.values())}).style.hide(axis="index"))
 
 
 def note(text: str) -> None:

@@ -49,11 +49,16 @@ from workbench.datasets.registry import DataFile, Dataset, register
 from workbench.io.wareki import era_of
 
 SSDSE_ITEMS = [  # (item code, 年度, label, clean column)
-    ("A1101", "2020", "総人口", "総人口"), ("A110101", "2020", "総人口（男）", "男"),
-    ("A110102", "2020", "総人口（女）", "女"), ("A1301", "2020", "15歳未満人口", "15歳未満"),
-    ("A1302", "2020", "15～64歳人口", "15～64歳"), ("A1303", "2020", "65歳以上人口", "65歳以上"),
-    ("A4101", "2022", "出生数", "出生_2022"), ("A4200", "2022", "死亡数", "死亡_2022"),
-    ("B1101", "2022", "総面積（km2）", "総面積"), ("C2107", "2021", "事業所数", "事業所数"),
+    ("A1101", "2020", "総人口", "総人口"),
+    ("A110101", "2020", "総人口（男）", "男"),
+    ("A110102", "2020", "総人口（女）", "女"),
+    ("A1301", "2020", "15歳未満人口", "15歳未満"),
+    ("A1302", "2020", "15～64歳人口", "15～64歳"),
+    ("A1303", "2020", "65歳以上人口", "65歳以上"),
+    ("A4101", "2022", "出生数", "出生_2022"),
+    ("A4200", "2022", "死亡数", "死亡_2022"),
+    ("B1101", "2022", "総面積（km2）", "総面積"),
+    ("C2107", "2021", "事業所数", "事業所数"),
     ("C2207", "2021", "従業者数", "従業者数"),
 ]
 XLSX_COLUMNS = ["団体コード", "市町村名", "出生", "死亡", "自然増減", "転入", "転出", "社会増減"]
@@ -131,20 +136,27 @@ def _write_applications(rng: np.random.Generator, frame: pd.DataFrame, path: Pat
     amount_styles = _styles(rng, n, AMOUNT_STYLES[::-1], [0.1, 0.15, 0.25, 0.5])
     year_fullwidth = rng.random(n) < 0.15
     year_fullwidth[[3, 8]] = True  # 昭和６４年 and one more in full-width digits
-    out = pd.DataFrame({
-        "受付番号": frame["受付番号"],
-        "申請日": [_render_date(d.date(), s) for d, s in zip(frame["申請日"], date_styles,
-                                                            strict=True)],
-        "団体名": frame["団体名"],
-        "市町村": frame["市町村"],
-        "設立年": [_render_year(d, bool(f)) for d, f in zip(frame["設立日"], year_fullwidth,
-                                                           strict=True)],
-        "事業費": [_render_amount(v, s) for v, s in zip(frame["事業費"], cost_styles,
-                                                       strict=True)],
-        "申請額": [_render_amount(v, s) for v, s in zip(frame["申請額"], amount_styles,
-                                                       strict=True)],
-        "備考": frame["備考"],
-    })
+    out = pd.DataFrame(
+        {
+            "受付番号": frame["受付番号"],
+            "申請日": [
+                _render_date(d.date(), s) for d, s in zip(frame["申請日"], date_styles, strict=True)
+            ],
+            "団体名": frame["団体名"],
+            "市町村": frame["市町村"],
+            "設立年": [
+                _render_year(d, bool(f))
+                for d, f in zip(frame["設立日"], year_fullwidth, strict=True)
+            ],
+            "事業費": [
+                _render_amount(v, s) for v, s in zip(frame["事業費"], cost_styles, strict=True)
+            ],
+            "申請額": [
+                _render_amount(v, s) for v, s in zip(frame["申請額"], amount_styles, strict=True)
+            ],
+            "備考": frame["備考"],
+        }
+    )
     write_excel_csv(out, path)
 
 
@@ -167,10 +179,23 @@ def _change_cell(value: int) -> int | str:
 def _table_rows(vital: pd.DataFrame) -> list[list]:
     sums = vital[["出生", "死亡", "自然増減", "転入", "転出", "社会増減"]].sum()
     total = [f"{PREF_CODE}000", f"{PREF_NAME}計", *(int(v) for v in sums)]
-    rows = [total] + [[r.団体コード, r.市町村名, r.出生, r.死亡, r.自然増減, r.転入, r.転出,
-                       r.社会増減] for r in vital.itertuples(index=False)]
-    return [[code, name, _count_cell(b), _count_cell(d), _change_cell(nat), _count_cell(i),
-             _count_cell(o), _change_cell(soc)] for code, name, b, d, nat, i, o, soc in rows]
+    rows = [total] + [
+        [r.団体コード, r.市町村名, r.出生, r.死亡, r.自然増減, r.転入, r.転出, r.社会増減]
+        for r in vital.itertuples(index=False)
+    ]
+    return [
+        [
+            code,
+            name,
+            _count_cell(b),
+            _count_cell(d),
+            _change_cell(nat),
+            _count_cell(i),
+            _count_cell(o),
+            _change_cell(soc),
+        ]
+        for code, name, b, d, nat, i, o, soc in rows
+    ]
 
 
 def _write_population_change(vital: pd.DataFrame, path: Path) -> None:
@@ -179,14 +204,24 @@ def _write_population_change(vital: pd.DataFrame, path: Path) -> None:
     center = Alignment(horizontal="center", vertical="center")
     for year in sorted(VITAL_YEARS, reverse=True):  # newest sheet first, as offices do
         sheet = book.create_sheet(f"令和{year - 2018}年")
-        sheet["A1"] = (f"{PREF_NAME} 市町村別人口動態（令和{year - 2018}年1月1日～12月31日）"
-                       "【合成データ】")
+        sheet["A1"] = (
+            f"{PREF_NAME} 市町村別人口動態（令和{year - 2018}年1月1日～12月31日）【合成データ】"
+        )
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.merge_cells("A1:H1")
         sheet["H2"] = "（単位：人）"
-        for cell, label in {"A3": "団体コード", "B3": "市町村名", "C3": "自然動態",
-                            "F3": "社会動態", "C4": "出生", "D4": "死亡", "E4": "増減",
-                            "F4": "転入", "G4": "転出", "H4": "増減"}.items():
+        for cell, label in {
+            "A3": "団体コード",
+            "B3": "市町村名",
+            "C3": "自然動態",
+            "F3": "社会動態",
+            "C4": "出生",
+            "D4": "死亡",
+            "E4": "増減",
+            "F4": "転入",
+            "G4": "転出",
+            "H4": "増減",
+        }.items():
             sheet[cell] = label
             sheet[cell].font = Font(bold=True)
             sheet[cell].alignment = center
@@ -205,18 +240,26 @@ def _write_population_change(vital: pd.DataFrame, path: Path) -> None:
     save_deterministic_xlsx(book, path)
 
 
-def _ssdse_rows(towns: pd.DataFrame, establishments: pd.DataFrame,
-                vital: pd.DataFrame) -> list[list[str]]:
+def _ssdse_rows(
+    towns: pd.DataFrame, establishments: pd.DataFrame, vital: pd.DataFrame
+) -> list[list[str]]:
     v2022 = vital[vital["年"] == 2022].set_index("団体コード")
     per_town = establishments.groupby("団体コード")[["事業所数", "従業者数"]].sum()
     table = towns.set_index("団体コード").assign(
-        出生_2022=v2022["出生"], 死亡_2022=v2022["死亡"],
-        事業所数=per_town["事業所数"], 従業者数=per_town["従業者数"])
+        出生_2022=v2022["出生"],
+        死亡_2022=v2022["死亡"],
+        事業所数=per_town["事業所数"],
+        従業者数=per_town["従業者数"],
+    )
     columns = [column for _, _, _, column in SSDSE_ITEMS]
     prefecture = table[columns].sum()
     header = [
-        ["SSDSE形式（合成データ）", "Prefecture", "Municipality",
-         *(code for code, _, _, _ in SSDSE_ITEMS)],
+        [
+            "SSDSE形式（合成データ）",
+            "Prefecture",
+            "Municipality",
+            *(code for code, _, _, _ in SSDSE_ITEMS),
+        ],
         ["", "", "", *(year for _, year, _, _ in SSDSE_ITEMS)],
         ["地域コード", "都道府県", "市区町村", *(label for _, _, label, _ in SSDSE_ITEMS)],
     ]
@@ -225,8 +268,9 @@ def _ssdse_rows(towns: pd.DataFrame, establishments: pd.DataFrame,
         return [f"{values[c]:.2f}" if c == "総面積" else str(int(values[c])) for c in columns]
 
     body = [[f"R{PREF_CODE}000", PREF_NAME, "県計", *cells(prefecture)]]
-    body += [[f"R{code}", PREF_NAME, row["市町村名"], *cells(row)]
-             for code, row in table.iterrows()]
+    body += [
+        [f"R{code}", PREF_NAME, row["市町村名"], *cells(row)] for code, row in table.iterrows()
+    ]
     return header + body
 
 
@@ -249,7 +293,8 @@ def _estat_document(towns: pd.DataFrame, establishments: pd.DataFrame) -> dict:
     by_industry = establishments.groupby("産業コード")[["事業所数", "従業者数"]].sum()
     pref = f"{PREF_CODE}000"
     cells: dict[tuple[str, str], tuple[int, int]] = {
-        (ALL_INDUSTRIES[0], pref): tuple(int(v) for v in totals.sum())}
+        (ALL_INDUSTRIES[0], pref): tuple(int(v) for v in totals.sum())
+    }
     for code, *_ in INDUSTRIES:
         cells[(code, pref)] = tuple(int(v) for v in by_industry.loc[code])
     for code, row in totals.iterrows():
@@ -259,50 +304,92 @@ def _estat_document(towns: pd.DataFrame, establishments: pd.DataFrame) -> dict:
     industry_codes = [ALL_INDUSTRIES[0], *(code for code, *_ in INDUSTRIES)]
     areas = [pref, *towns["団体コード"]]
     values = [
-        {"@tab": tab, "@cat01": industry, "@area": area, "@time": ESTAT_TIME[0],
-         "@unit": ESTAT_TAB[tab][1], "$": _estat_value(tab, *cells[(industry, area)])}
-        for tab in ESTAT_TAB for industry in industry_codes for area in areas
+        {
+            "@tab": tab,
+            "@cat01": industry,
+            "@area": area,
+            "@time": ESTAT_TIME[0],
+            "@unit": ESTAT_TAB[tab][1],
+            "$": _estat_value(tab, *cells[(industry, area)]),
+        }
+        for tab in ESTAT_TAB
+        for industry in industry_codes
+        for area in areas
     ]
     names = dict(zip(towns["団体コード"], towns["市町村名"], strict=True))
     class_inf = [
-        {"@id": "tab", "@name": "表章項目", "CLASS": [
-            {"@code": code, "@name": name, "@level": "", "@unit": unit}
-            for code, (name, unit) in ESTAT_TAB.items()]},
-        {"@id": "cat01", "@name": "産業大分類", "CLASS": [
-            {"@code": ALL_INDUSTRIES[0], "@name": ALL_INDUSTRIES[1], "@level": "1"},
-            *({"@code": code, "@name": name, "@level": "2", "@parentCode": ALL_INDUSTRIES[0]}
-              for code, name, *_ in INDUSTRIES)]},
-        {"@id": "area", "@name": "地域", "CLASS": [
-            {"@code": pref, "@name": PREF_NAME, "@level": "1"},
-            *({"@code": code, "@name": names[code], "@level": "2", "@parentCode": pref}
-              for code in towns["団体コード"])]},
-        # e-Stat gives a single class as an object, not as a list of one.
-        {"@id": "time", "@name": "時間軸（調査年）", "CLASS": {
-            "@code": ESTAT_TIME[0], "@name": ESTAT_TIME[1], "@level": "1"}},
-    ]
-    return {"GET_STATS_DATA": {
-        "RESULT": {"STATUS": 0, "ERROR_MSG": "正常に終了しました。",
-                   "DATE": "2024-04-01T00:00:00.000+09:00"},
-        "PARAMETER": {"LANG": "J", "STATS_DATA_ID": "0000000000", "DATA_FORMAT": "J",
-                      "METAGET_FLG": "Y"},
-        "STATISTICAL_DATA": {
-            "RESULT_INF": {"TOTAL_NUMBER": len(values), "FROM_NUMBER": 1,
-                           "TO_NUMBER": len(values)},
-            "TABLE_INF": {
-                "@id": "0000000000",
-                "STAT_NAME": {"@code": "00000", "$": "事業所に関する統計（模擬）"},
-                "GOV_ORG": {"@code": "48000", "$": "さくら県（架空）"},
-                "STATISTICS_NAME": "市町村別・産業大分類別 事業所数及び従業者数（合成データ）",
-                "TITLE": {"@no": "1", "$": "市町村別・産業大分類別 事業所数及び従業者数"},
-                "SURVEY_DATE": 202106,
-            },
-            "CLASS_INF": {"CLASS_OBJ": class_inf},
-            "DATA_INF": {
-                "NOTE": [{"@char": SECRET, "$": "秘匿"}, {"@char": NONE, "$": "該当数値なし"}],
-                "VALUE": values,
-            },
+        {
+            "@id": "tab",
+            "@name": "表章項目",
+            "CLASS": [
+                {"@code": code, "@name": name, "@level": "", "@unit": unit}
+                for code, (name, unit) in ESTAT_TAB.items()
+            ],
         },
-    }}
+        {
+            "@id": "cat01",
+            "@name": "産業大分類",
+            "CLASS": [
+                {"@code": ALL_INDUSTRIES[0], "@name": ALL_INDUSTRIES[1], "@level": "1"},
+                *(
+                    {"@code": code, "@name": name, "@level": "2", "@parentCode": ALL_INDUSTRIES[0]}
+                    for code, name, *_ in INDUSTRIES
+                ),
+            ],
+        },
+        {
+            "@id": "area",
+            "@name": "地域",
+            "CLASS": [
+                {"@code": pref, "@name": PREF_NAME, "@level": "1"},
+                *(
+                    {"@code": code, "@name": names[code], "@level": "2", "@parentCode": pref}
+                    for code in towns["団体コード"]
+                ),
+            ],
+        },
+        # e-Stat gives a single class as an object, not as a list of one.
+        {
+            "@id": "time",
+            "@name": "時間軸（調査年）",
+            "CLASS": {"@code": ESTAT_TIME[0], "@name": ESTAT_TIME[1], "@level": "1"},
+        },
+    ]
+    return {
+        "GET_STATS_DATA": {
+            "RESULT": {
+                "STATUS": 0,
+                "ERROR_MSG": "正常に終了しました。",
+                "DATE": "2024-04-01T00:00:00.000+09:00",
+            },
+            "PARAMETER": {
+                "LANG": "J",
+                "STATS_DATA_ID": "0000000000",
+                "DATA_FORMAT": "J",
+                "METAGET_FLG": "Y",
+            },
+            "STATISTICAL_DATA": {
+                "RESULT_INF": {
+                    "TOTAL_NUMBER": len(values),
+                    "FROM_NUMBER": 1,
+                    "TO_NUMBER": len(values),
+                },
+                "TABLE_INF": {
+                    "@id": "0000000000",
+                    "STAT_NAME": {"@code": "00000", "$": "事業所に関する統計（模擬）"},
+                    "GOV_ORG": {"@code": "48000", "$": "さくら県（架空）"},
+                    "STATISTICS_NAME": "市町村別・産業大分類別 事業所数及び従業者数（合成データ）",
+                    "TITLE": {"@no": "1", "$": "市町村別・産業大分類別 事業所数及び従業者数"},
+                    "SURVEY_DATE": 202106,
+                },
+                "CLASS_INF": {"CLASS_OBJ": class_inf},
+                "DATA_INF": {
+                    "NOTE": [{"@char": SECRET, "$": "秘匿"}, {"@char": NONE, "$": "該当数値なし"}],
+                    "VALUE": values,
+                },
+            },
+        }
+    }
 
 
 def generate(out_dir: Path, size: str, seed: int) -> None:
@@ -311,11 +398,14 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
     _write_applications(render, frames["applications"], out_dir / "subsidy_applications.csv")
     _write_requests(frames["requests"], out_dir / "online_requests.csv")
     _write_population_change(frames["vital"], out_dir / "population_change.xlsx")
-    _write_ssdse(_ssdse_rows(frames["towns"], frames["establishments"], frames["vital"]),
-                 out_dir / "ssdse_style_sakura.csv")
+    _write_ssdse(
+        _ssdse_rows(frames["towns"], frames["establishments"], frames["vital"]),
+        out_dir / "ssdse_style_sakura.csv",
+    )
     document = _estat_document(frames["towns"], frames["establishments"])
     (out_dir / "estat_establishments.json").write_text(
-        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 DATASET = register(
@@ -328,8 +418,10 @@ DATASET = register(
         files=(
             DataFile("subsidy_applications.csv", {"encoding": "cp932"}),
             DataFile("online_requests.csv", {"encoding": "utf-8-sig", "thousands": ","}),
-            DataFile("population_change.xlsx", {"sheet_name": "令和5年", "header": None,
-                                                "skiprows": 4, "names": XLSX_COLUMNS}),
+            DataFile(
+                "population_change.xlsx",
+                {"sheet_name": "令和5年", "header": None, "skiprows": 4, "names": XLSX_COLUMNS},
+            ),
             DataFile("ssdse_style_sakura.csv", {"encoding": "cp932", "header": 2}),
         ),
         generate=generate,

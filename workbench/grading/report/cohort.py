@@ -203,8 +203,11 @@ def _scan_notebook(
         # after a timeout or crash the ❌ lines describe what the fault left behind
         stopped = stopped or bool(feedback_page.stopping_fault(cell))
         meta = nb_cells.nbgrader_meta(cell)
-        if stopped or cell.get("cell_type") != "code" or not meta.get("grade") or meta.get(
-            "solution"
+        if (
+            stopped
+            or cell.get("cell_type") != "code"
+            or not meta.get("grade")
+            or meta.get("solution")
         ):
             continue
         test = hidden_tests.split_hidden(hidden_tests.text_of(cell.get("source")), begin, end)

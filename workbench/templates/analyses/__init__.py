@@ -31,14 +31,41 @@ from workbench.templates.analyses.regression import quote_formula, regression
 from workbench.templates.analyses.trend import _time_axis, trend
 from workbench.templates.analyses.ttest import samples_for_chart, ttest
 
-__all__ = ["TemplateInputError", "anova", "correlation", "describe", "logistic", "ttest",
-           "regression",
-           "crosstab", "trend", "did", "consolidate", "quote_formula", "suppress",
-           "samples_for_chart", "fmt", "fmt_p", "p_text", "SECRET", "ANALYSES", "_binary",
-           "_label", "_time_axis"]
+__all__ = [
+    "TemplateInputError",
+    "anova",
+    "correlation",
+    "describe",
+    "logistic",
+    "ttest",
+    "regression",
+    "crosstab",
+    "trend",
+    "did",
+    "consolidate",
+    "quote_formula",
+    "suppress",
+    "samples_for_chart",
+    "fmt",
+    "fmt_p",
+    "p_text",
+    "SECRET",
+    "ANALYSES",
+    "_binary",
+    "_label",
+    "_time_axis",
+]
 
 #: Template name → analysis function; the one registry of the package.
-ANALYSES = {"ttest": ttest, "regression": regression, "crosstab": crosstab, "trend": trend,
-            "did": did, "consolidate": consolidate, "anova": anova,
-            "describe": describe, "correlation": correlation,
-            "logistic": logistic}
+ANALYSES = {
+    "ttest": ttest,
+    "regression": regression,
+    "crosstab": crosstab,
+    "trend": trend,
+    "did": did,
+    "consolidate": consolidate,
+    "anova": anova,
+    "describe": describe,
+    "correlation": correlation,
+    "logistic": logistic,
+}

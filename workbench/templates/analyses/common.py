@@ -45,15 +45,16 @@ def fmt(value: float | None, digits: int = 4) -> str:
         return "—"
     if abs(value) >= 10 ** (digits - 1):
         return f"{value:,.0f}"
-    text = np.format_float_positional(value, precision=digits, unique=False, fractional=False,
-                                      trim="-")
+    text = np.format_float_positional(
+        value, precision=digits, unique=False, fractional=False, trim="-"
+    )
     sign, digits_text = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, dot, fraction = digits_text.partition(".")
     return f"{sign}{int(whole or 0):,}{dot}{fraction}"
 
 
 def p_text(p: float | None) -> str:
-    """"p = 0.012" or "p < 0.001" for prose."""
+    """ "p = 0.012" or "p < 0.001" for prose."""
     text = fmt_p(p)
     return f"p {text}" if text.startswith("<") else f"p = {text}"
 
@@ -74,15 +75,19 @@ def heading_hint(df: pd.DataFrame) -> str:
     if not isinstance(rows, list) or not rows:
         return ""
     where = f"{rows[0]}～{rows[-1]}行目" if len(rows) > 1 else f"{rows[0]}行目"
-    return (f"見出しはファイルの{where}として読みました。列名の行が違う場合は --header-row 行番号"
-            "（Excel で見たときの行番号）を指定してください。")
+    return (
+        f"見出しはファイルの{where}として読みました。列名の行が違う場合は --header-row 行番号"
+        "（Excel で見たときの行番号）を指定してください。"
+    )
 
 
 def _require_column(df: pd.DataFrame, name: str, what: str) -> str:
     """Return the column's name as stored (read_table NFKC-normalizes headers: （ → ()."""
     if not name:
-        raise TemplateInputError(f"パラメータ {what} に列名を指定してください"
-                                 f"（-p {what} 列名。この表の列: {_columns_text(df)}）")
+        raise TemplateInputError(
+            f"パラメータ {what} に列名を指定してください"
+            f"（-p {what} 列名。この表の列: {_columns_text(df)}）"
+        )
     if name in df.columns:
         return name
     normalized = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
@@ -100,22 +105,28 @@ def _require_column(df: pd.DataFrame, name: str, what: str) -> str:
             raise TemplateInputError(
                 f"列「{name}」（パラメータ {what}）に当たる列が複数あります: "
                 f"{'、'.join(f'「{c}」' for c in found)}。どれか1つを見出しのとおりに指定して"
-                "ください")
+                "ください"
+            )
     raise TemplateInputError(
-            f"列「{name}」が見つかりません（パラメータ {what}）。列名を表の見出しと"
-            f"同じに直してください。この表の列: {_columns_text(df)}。{heading_hint(df)}")
+        f"列「{name}」が見つかりません（パラメータ {what}）。列名を表の見出しと"
+        f"同じに直してください。この表の列: {_columns_text(df)}。{heading_hint(df)}"
+    )
 
 
 def _require_numeric(df: pd.DataFrame, name: str, what: str) -> pd.Series:
     series = df[name]
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype(float)
-    bad = [(label, v) for label, v in series.items()
-           if isinstance(v, str) and v.strip() and pd.isna(_to_float(v))]
+    bad = [
+        (label, v)
+        for label, v in series.items()
+        if isinstance(v, str) and v.strip() and pd.isna(_to_float(v))
+    ]
     example = "、".join(f"{label}行目「{v}」" for label, v in bad[:3])
     raise TemplateInputError(
         f"列「{name}」（パラメータ {what}）は数値の列ではありません（数値として読めない値: "
-        f"{example or 'なし'}）。数値の列を指定するか、その値を数値または空欄に直してください")
+        f"{example or 'なし'}）。数値の列を指定するか、その値を数値または空欄に直してください"
+    )
 
 
 def _to_float(text: str) -> float:
@@ -128,8 +139,10 @@ def _to_float(text: str) -> float:
 def _check_alpha(alpha: float) -> float:
     alpha = float(alpha)
     if not 0 < alpha < 1:
-        raise TemplateInputError(f"alpha（有意水準）は0より大きく1より小さい値にしてください"
-                                 f"（指定値: {alpha}。ふつうは 0.05）")
+        raise TemplateInputError(
+            f"alpha（有意水準）は0より大きく1より小さい値にしてください"
+            f"（指定値: {alpha}。ふつうは 0.05）"
+        )
     return alpha
 
 
@@ -140,7 +153,6 @@ def _label(value: Any) -> str:
         stamp = pd.Timestamp(value)
         return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
     return str(value)
-
 
 
 def _names(text: str) -> list[str]:

@@ -54,8 +54,11 @@ def suppress(counts: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, pd.Ser
                 else:
                     totals[i] = True
                 changed = True
-    return (pd.DataFrame(cells, index=counts.index, columns=counts.columns),
-            pd.Series(row_tot, index=counts.index), pd.Series(col_tot, index=counts.columns))
+    return (
+        pd.DataFrame(cells, index=counts.index, columns=counts.columns),
+        pd.Series(row_tot, index=counts.index),
+        pd.Series(col_tot, index=counts.columns),
+    )
 
 
 #: Answers that are no category: left out of the table (with a note) unless asked.
@@ -81,8 +84,7 @@ def _ordered(levels: list[str]) -> list[str]:
     return levels
 
 
-def _counted(df: pd.DataFrame, row: str, column: str, count: str
-             ) -> tuple[pd.DataFrame, str, int]:
+def _counted(df: pd.DataFrame, row: str, column: str, count: str) -> tuple[pd.DataFrame, str, int]:
     """Cells from already-counted data: a count column, or one column per category."""
     columns = [_require_column(df, c, "count") for c in _names(count)]
     for c in columns:
@@ -91,17 +93,26 @@ def _counted(df: pd.DataFrame, row: str, column: str, count: str
             raise TemplateInputError(f"列「{c}」（count）には0以上の整数（件数）を入れてください")
     if column:
         if len(columns) != 1:
-            raise TemplateInputError("column を指定したときは、count には件数の列を1つだけ指定して"
-                                     "ください（横に並んだ件数の列を使うときは column を外します）")
+            raise TemplateInputError(
+                "column を指定したときは、count には件数の列を1つだけ指定して"
+                "ください（横に並んだ件数の列を使うときは column を外します）"
+            )
         data = df[[row, column, columns[0]]].dropna()
         dropped = len(df) - len(data)
         cells = data.assign(**{row: data[row].map(_level), column: data[column].map(_level)})
-        return cells.pivot_table(index=row, columns=column, values=columns[0], aggfunc="sum",
-                                 fill_value=0), column, dropped
+        return (
+            cells.pivot_table(
+                index=row, columns=column, values=columns[0], aggfunc="sum", fill_value=0
+            ),
+            column,
+            dropped,
+        )
     if len(columns) < 2:
-        raise TemplateInputError("件数の表から集計するには、column に列名を指定して count に件数の"
-                                 "列を1つ指定するか、count に横に並んだ件数の列を2つ以上（カンマ"
-                                 "区切り）指定してください")
+        raise TemplateInputError(
+            "件数の表から集計するには、column に列名を指定して count に件数の"
+            "列を1つ指定するか、count に横に並んだ件数の列を2つ以上（カンマ"
+            "区切り）指定してください"
+        )
     data = df[[row, *columns]].dropna(subset=[row])
     dropped = len(df) - len(data)
     cells = data.assign(**{row: data[row].map(_level)}).groupby(row, sort=False)[columns].sum()
@@ -109,9 +120,15 @@ def _counted(df: pd.DataFrame, row: str, column: str, count: str
     return cells, "（列）", dropped
 
 
-def crosstab(df: pd.DataFrame, row: str, column: str = "", count: str = "",
-             keep_unknown: bool = False, threshold: int = 3,
-             alpha: float = 0.05) -> dict[str, Any]:
+def crosstab(
+    df: pd.DataFrame,
+    row: str,
+    column: str = "",
+    count: str = "",
+    keep_unknown: bool = False,
+    threshold: int = 3,
+    alpha: float = 0.05,
+) -> dict[str, Any]:
     """Counts, row percentages (suppressed below threshold), chi-square/Fisher, Cramér's V.
 
     One record per row (``row`` × ``column``), or already-counted data: ``count`` names a
@@ -137,18 +154,23 @@ def crosstab(df: pd.DataFrame, row: str, column: str = "", count: str = "",
         counts = pd.crosstab(data[row], data[column])
     unknown_rows = [r for r in counts.index if r in UNKNOWN]
     unknown_cols = [c for c in counts.columns if c in UNKNOWN]
-    unknown_n = int(counts.loc[unknown_rows].to_numpy().sum()
-                    + counts.drop(index=unknown_rows)[unknown_cols].to_numpy().sum())
+    unknown_n = int(
+        counts.loc[unknown_rows].to_numpy().sum()
+        + counts.drop(index=unknown_rows)[unknown_cols].to_numpy().sum()
+    )
     if not keep_unknown:
         counts = counts.drop(index=unknown_rows, columns=unknown_cols)
     counts = counts.loc[_ordered(list(counts.index)), _ordered(list(counts.columns))]
     for name, levels in ((row, counts.index), (column, counts.columns)):
         if len(levels) < 2:
-            raise TemplateInputError(f"列「{name}」の値が1種類しかありません（クロス集計には2種類"
-                                     "以上必要です）")
+            raise TemplateInputError(
+                f"列「{name}」の値が1種類しかありません（クロス集計には2種類以上必要です）"
+            )
         if len(levels) > 50:
-            raise TemplateInputError(f"列「{name}」の値が{len(levels)}種類あります。クロス集計には"
-                                     "カテゴリの列（50種類以下）を指定してください")
+            raise TemplateInputError(
+                f"列「{name}」の値が{len(levels)}種類あります。クロス集計には"
+                "カテゴリの列（50種類以下）を指定してください"
+            )
     n = int(counts.to_numpy().sum())
     chi2, p_chi, dof, expected = stats.chi2_contingency(counts.to_numpy(), correction=False)
     k = min(counts.shape)
@@ -164,46 +186,75 @@ def crosstab(df: pd.DataFrame, row: str, column: str = "", count: str = "",
     shown_counts: dict[str, dict[str, Any]] = {}
     shown_pct: dict[str, dict[str, Any]] = {}
     for r in counts.index:
-        shown_counts[r] = {c: SECRET if cells.loc[r, c] else int(counts.loc[r, c])
-                           for c in counts.columns}
+        shown_counts[r] = {
+            c: SECRET if cells.loc[r, c] else int(counts.loc[r, c]) for c in counts.columns
+        }
         shown_counts[r]["計"] = SECRET if row_hidden[r] else int(row_totals[r])
-        shown_pct[r] = {c: SECRET if cells.loc[r, c] or row_hidden[r]
-                        else round(float(counts.loc[r, c] / row_totals[r] * 100), 1)
-                        for c in counts.columns}
-    shown_counts["計"] = {c: SECRET if col_hidden[c] else int(col_totals[c])
-                         for c in counts.columns}
+        shown_pct[r] = {
+            c: SECRET
+            if cells.loc[r, c] or row_hidden[r]
+            else round(float(counts.loc[r, c] / row_totals[r] * 100), 1)
+            for c in counts.columns
+        }
+    shown_counts["計"] = {
+        c: SECRET if col_hidden[c] else int(col_totals[c]) for c in counts.columns
+    }
     shown_counts["計"]["計"] = n
     caveats = []
     if unknown_rows or unknown_cols:
         levels = "・".join(f"「{v}」" for v in unknown_rows + unknown_cols)
-        caveats.append(f"{levels}はカテゴリではないため集計から除きました（{unknown_n}件）。"
-                       "含めるには -p keep_unknown true を指定してください。" if not keep_unknown
-                       else f"{levels}（{unknown_n}件）も1つのカテゴリとして集計しています。")
+        caveats.append(
+            f"{levels}はカテゴリではないため集計から除きました（{unknown_n}件）。"
+            "含めるには -p keep_unknown true を指定してください。"
+            if not keep_unknown
+            else f"{levels}（{unknown_n}件）も1つのカテゴリとして集計しています。"
+        )
     if count:
-        caveats.append("件数の表から集計しました（1行を1件ではなく、件数の列の値を件数として"
-                       "数えています）。")
+        caveats.append(
+            "件数の表から集計しました（1行を1件ではなく、件数の列の値を件数として数えています）。"
+        )
     if dropped:
         caveats.append(f"「{row}」か「{column}」が欠損の {dropped}行を除いて集計しました。")
     if test == "fisher":
-        caveats.append("期待度数が5未満のセルがある2×2表なので、カイ二乗検定ではなく Fisher の"
-                       "正確確率検定の p 値を使いました。")
+        caveats.append(
+            "期待度数が5未満のセルがある2×2表なので、カイ二乗検定ではなく Fisher の"
+            "正確確率検定の p 値を使いました。"
+        )
     elif low_share > 0.2:
-        caveats.append(f"期待度数が5未満のセルが{low_share * 100:.0f}%あります（20%を超えると"
-                       "カイ二乗検定の近似が不正確になります）。カテゴリをまとめることを検討して"
-                       "ください。")
+        caveats.append(
+            f"期待度数が5未満のセルが{low_share * 100:.0f}%あります（20%を超えると"
+            "カイ二乗検定の近似が不正確になります）。カテゴリをまとめることを検討して"
+            "ください。"
+        )
     hidden = int(cells.to_numpy().sum())
     if hidden:
-        caveats.append(f"度数が{threshold}未満のセルと、そこから逆算できるセル（計{hidden}セル）を"
-                       f"「{SECRET}」で秘匿しました。検定は秘匿前の度数で計算しています。")
+        caveats.append(
+            f"度数が{threshold}未満のセルと、そこから逆算できるセル（計{hidden}セル）を"
+            f"「{SECRET}」で秘匿しました。検定は秘匿前の度数で計算しています。"
+        )
     result = {
-        "template": "crosstab", "row": row, "column": column, "count": count or None,
-        "n": n, "rows_dropped": dropped,
-        "row_levels": list(counts.index), "column_levels": list(counts.columns),
-        "threshold": threshold, "suppressed_cells": hidden,
-        "counts": shown_counts, "row_percentages": shown_pct,
-        "test": test, "statistic": _float(statistic), "df": df_, "p_value": _float(p_value),
-        "chi2": float(chi2), "cramers_v": cramers_v, "min_expected": float(expected.min()),
-        "low_expected_share": low_share, "alpha": alpha, "significant": bool(p_value < alpha),
+        "template": "crosstab",
+        "row": row,
+        "column": column,
+        "count": count or None,
+        "n": n,
+        "rows_dropped": dropped,
+        "row_levels": list(counts.index),
+        "column_levels": list(counts.columns),
+        "threshold": threshold,
+        "suppressed_cells": hidden,
+        "counts": shown_counts,
+        "row_percentages": shown_pct,
+        "test": test,
+        "statistic": _float(statistic),
+        "df": df_,
+        "p_value": _float(p_value),
+        "chi2": float(chi2),
+        "cramers_v": cramers_v,
+        "min_expected": float(expected.min()),
+        "low_expected_share": low_share,
+        "alpha": alpha,
+        "significant": bool(p_value < alpha),
     }
     result["conclusion"] = _crosstab_conclusion(result)
     result["caveats"] = caveats
@@ -212,16 +263,20 @@ def crosstab(df: pd.DataFrame, row: str, column: str = "", count: str = "",
 
 def _crosstab_conclusion(r: dict[str, Any]) -> str:
     v = r["cramers_v"]
-    strength = ("ほとんどない" if v < 0.1 else "弱い" if v < 0.3
-                else "中程度の" if v < 0.5 else "強い")
+    strength = (
+        "ほとんどない" if v < 0.1 else "弱い" if v < 0.3 else "中程度の" if v < 0.5 else "強い"
+    )
     test = "Fisher の正確確率検定" if r["test"] == "fisher" else "カイ二乗検定"
     head = f"「{r['row']}」と「{r['column']}」の関連を{r['n']}件で調べました。"
     if r["significant"]:
-        verdict = (f"{test}では有意水準 {r['alpha']:g} で統計的に有意な関連があります"
-                   f"（{p_text(r['p_value'])}）。「{r['row']}」によって「{r['column']}」の"
-                   "割合が異なると言えます。")
+        verdict = (
+            f"{test}では有意水準 {r['alpha']:g} で統計的に有意な関連があります"
+            f"（{p_text(r['p_value'])}）。「{r['row']}」によって「{r['column']}」の"
+            "割合が異なると言えます。"
+        )
     else:
-        verdict = (f"{test}では有意水準 {r['alpha']:g} で統計的に有意な関連は見られません"
-                   f"（{p_text(r['p_value'])}）。")
+        verdict = (
+            f"{test}では有意水準 {r['alpha']:g} で統計的に有意な関連は見られません"
+            f"（{p_text(r['p_value'])}）。"
+        )
     return head + verdict + f"関連の強さ（Cramér の V = {v:.3f}）は{strength}関連です。"
-

@@ -31,23 +31,29 @@ def _outcome(df: pd.DataFrame, name: str, event: str) -> tuple[pd.Series, str]:
     levels = sorted(pd.unique(values.dropna()))
     if len(levels) != 2:
         shown = "、".join(f"「{v}」" for v in levels[:10])
-        raise TemplateInputError(f"目的変数「{name}」には{len(levels)}種類の値（{shown}）が"
-                                 "あります。ロジスティック回帰には はい/いいえ のような2種類の"
-                                 "値の列が必要です")
+        raise TemplateInputError(
+            f"目的変数「{name}」には{len(levels)}種類の値（{shown}）が"
+            "あります。ロジスティック回帰には はい/いいえ のような2種類の"
+            "値の列が必要です"
+        )
     if event:
         if event not in levels:
-            raise TemplateInputError(f"event「{event}」は列「{name}」にありません"
-                                     f"（ある値: {'、'.join(levels)}）")
+            raise TemplateInputError(
+                f"event「{event}」は列「{name}」にありません（ある値: {'、'.join(levels)}）"
+            )
     elif set(levels) == {"0", "1"}:
         event = "1"
     else:
-        raise TemplateInputError(f"目的変数「{name}」の値 {'、'.join(levels)} のどちらを「起きた」"
-                                 "とするかを -p event 値 で指定してください")
+        raise TemplateInputError(
+            f"目的変数「{name}」の値 {'、'.join(levels)} のどちらを「起きた」"
+            "とするかを -p event 値 で指定してください"
+        )
     return values.map(lambda v: np.nan if pd.isna(v) else float(v == event)), event
 
 
-def logistic(df: pd.DataFrame, formula: str, event: str = "",
-             alpha: float = 0.05) -> dict[str, Any]:
+def logistic(
+    df: pd.DataFrame, formula: str, event: str = "", alpha: float = 0.05
+) -> dict[str, Any]:
     """Logit model: coefficients, odds ratios (CI), McFadden R², events per term."""
     import statsmodels.formula.api as smf
     from statsmodels.tools.sm_exceptions import PerfectSeparationError
@@ -65,26 +71,41 @@ def logistic(df: pd.DataFrame, formula: str, event: str = "",
             warnings.simplefilter("ignore")
             fit = smf.logit(quoted, data=data, missing="drop").fit(disp=False, maxiter=100)
     except (PerfectSeparationError, np.linalg.LinAlgError) as exc:
-        raise TemplateInputError("説明変数で結果が完全に分かれてしまうため推定できません"
-                                 "（完全分離）。説明変数を減らすか、カテゴリをまとめてください"
-                                 f"（{type(exc).__name__}）") from None
+        raise TemplateInputError(
+            "説明変数で結果が完全に分かれてしまうため推定できません"
+            "（完全分離）。説明変数を減らすか、カテゴリをまとめてください"
+            f"（{type(exc).__name__}）"
+        ) from None
     ci = fit.conf_int(alpha)
     coefficients = {}
     for t in fit.params.index:
         b = float(fit.params[t])
         coefficients[_display_term(t)] = {
-            "estimate": b, "std_error": _float(fit.bse[t]), "z": _float(fit.tvalues[t]),
-            "p_value": _float(fit.pvalues[t]), "odds_ratio": _float(math.exp(b)),
+            "estimate": b,
+            "std_error": _float(fit.bse[t]),
+            "z": _float(fit.tvalues[t]),
+            "p_value": _float(fit.pvalues[t]),
+            "odds_ratio": _float(math.exp(b)),
             "or_ci_low": _float(math.exp(ci.loc[t, 0])),
-            "or_ci_high": _float(math.exp(ci.loc[t, 1]))}
+            "or_ci_high": _float(math.exp(ci.loc[t, 1])),
+        }
     n = int(fit.nobs)
     events = int(fit.model.endog.sum())
     result = {
-        "template": "logistic", "formula": formula, "formula_used": quoted, "outcome": name,
-        "event": event, "alpha": alpha, "n": n, "events": events,
-        "rows_dropped": int(len(df) - n), "coefficients": coefficients,
-        "mcfadden_r2": _float(fit.prsquared), "aic": _float(fit.aic),
-        "llr_p_value": _float(fit.llr_pvalue), "converged": bool(fit.mle_retvals["converged"]),
+        "template": "logistic",
+        "formula": formula,
+        "formula_used": quoted,
+        "outcome": name,
+        "event": event,
+        "alpha": alpha,
+        "n": n,
+        "events": events,
+        "rows_dropped": int(len(df) - n),
+        "coefficients": coefficients,
+        "mcfadden_r2": _float(fit.prsquared),
+        "aic": _float(fit.aic),
+        "llr_p_value": _float(fit.llr_pvalue),
+        "converged": bool(fit.mle_retvals["converged"]),
     }
     result["conclusion"] = _conclusion(result)
     result["caveats"] = _caveats(result)
@@ -93,15 +114,20 @@ def logistic(df: pd.DataFrame, formula: str, event: str = "",
 
 def _conclusion(r: dict[str, Any]) -> str:
     terms = {t: c for t, c in r["coefficients"].items() if t != "Intercept"}
-    text = (f"「{r['outcome']}」が「{r['event']}」になる見込みを{r['n']}行（うち「{r['event']}」"
-            f"{r['events']}行）で分析しました。")
-    significant = [t for t, c in terms.items() if c["p_value"] is not None
-                   and c["p_value"] < r["alpha"]]
+    text = (
+        f"「{r['outcome']}」が「{r['event']}」になる見込みを{r['n']}行（うち「{r['event']}」"
+        f"{r['events']}行）で分析しました。"
+    )
+    significant = [
+        t for t, c in terms.items() if c["p_value"] is not None and c["p_value"] < r["alpha"]
+    ]
     for t in significant[:3]:
         c = terms[t]
-        text += (f"「{t}」が1増えると、オッズは {fmt(c['odds_ratio'], 3)} 倍になります"
-                 f"（{(1 - r['alpha']) * 100:g}%信頼区間 {fmt(c['or_ci_low'], 3)} ～ "
-                 f"{fmt(c['or_ci_high'], 3)}、{p_text(c['p_value'])}）。")
+        text += (
+            f"「{t}」が1増えると、オッズは {fmt(c['odds_ratio'], 3)} 倍になります"
+            f"（{(1 - r['alpha']) * 100:g}%信頼区間 {fmt(c['or_ci_low'], 3)} ～ "
+            f"{fmt(c['or_ci_high'], 3)}、{p_text(c['p_value'])}）。"
+        )
     if len(significant) > 3:
         text += f"ほかに{len(significant) - 3}個の説明変数も有意です（表を参照）。"
     if not significant:
@@ -114,8 +140,10 @@ def _caveats(r: dict[str, Any]) -> list[str]:
     terms = len(r["coefficients"]) - 1
     rare = min(r["events"], r["n"] - r["events"])
     if terms and rare / terms < 10:
-        notes.append(f"少ない側の結果が{rare}行しかなく、説明変数1つあたり10行未満です。係数が不安定に"
-                     "なりやすいので、説明変数を絞ることを検討してください。")
+        notes.append(
+            f"少ない側の結果が{rare}行しかなく、説明変数1つあたり10行未満です。係数が不安定に"
+            "なりやすいので、説明変数を絞ることを検討してください。"
+        )
     if not r["converged"]:
         notes.append("推定の計算が収束しませんでした。結果は参考程度にしてください。")
     if r["rows_dropped"]:

@@ -24,8 +24,27 @@ from workbench.templates.analyses.common import (
     p_text,
 )
 
-_FUNCTIONS = {"Q", "C", "I", "np", "log", "exp", "sqrt", "center", "standardize", "scale",
-              "bs", "cr", "cc", "te", "Treatment", "Sum", "Poly", "Diff", "Helmert"}
+_FUNCTIONS = {
+    "Q",
+    "C",
+    "I",
+    "np",
+    "log",
+    "exp",
+    "sqrt",
+    "center",
+    "standardize",
+    "scale",
+    "bs",
+    "cr",
+    "cc",
+    "te",
+    "Treatment",
+    "Sum",
+    "Poly",
+    "Diff",
+    "Helmert",
+}
 
 
 def _normalize_formula(formula: str) -> str:
@@ -44,9 +63,11 @@ def quote_formula(formula: str, columns: list[str]) -> str:
     'Q("所得(円)") ~ 人口'
     """
     formula = _normalize_formula(formula)
-    names = sorted((str(c) for c in columns if not (str(c).isidentifier()
-                                                    and not keyword.iskeyword(str(c)))),
-                   key=len, reverse=True)
+    names = sorted(
+        (str(c) for c in columns if not (str(c).isidentifier() and not keyword.iskeyword(str(c)))),
+        key=len,
+        reverse=True,
+    )
     if not names:
         return formula
     pattern = re.compile(r'"[^"]*"|\'[^\']*\'|' + "|".join(map(re.escape, names)))
@@ -63,8 +84,9 @@ def _formula_names(formula: str) -> list[str]:
     try:
         tokens = list(tokenize.generate_tokens(_io.StringIO(formula).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError) as exc:
-        raise TemplateInputError(f"式「{formula}」を解釈できません（括弧や引用符の対応を確認して"
-                                 "ください）") from exc
+        raise TemplateInputError(
+            f"式「{formula}」を解釈できません（括弧や引用符の対応を確認してください）"
+        ) from exc
     names = []
     for i, tok in enumerate(tokens):
         after = tokens[i + 1].string if i + 1 < len(tokens) else ""
@@ -74,7 +96,8 @@ def _formula_names(formula: str) -> list[str]:
                 raise TemplateInputError(
                     f"式の中の「{tok.string}(…)」は列名でも使える関数でもありません（formula）。"
                     "括弧などの記号を含む列名は、表の見出しと1文字も違わないように書いてください"
-                    "（迷ったら Q(\"列名\") と書けます）")
+                    '（迷ったら Q("列名") と書けます）'
+                )
         elif tok.type == tokenize.NAME and before != ".":
             names.append(tok.string)
         elif tok.type == tokenize.STRING and i >= 2 and tokens[i - 2].string == "Q":
@@ -86,7 +109,8 @@ def _prepare_formula(df: pd.DataFrame, formula: str) -> str:
     if not formula or "~" not in _normalize_formula(formula):
         raise TemplateInputError(
             "formula に「目的変数 ~ 説明変数1 + 説明変数2」の形の式を指定してください"
-            f"（指定値: {formula!r}。例: -p formula \"利用者数 ~ 人口 + 面積\"）")
+            f'（指定値: {formula!r}。例: -p formula "利用者数 ~ 人口 + 面積"）'
+        )
     quoted = quote_formula(formula, list(df.columns))
     lhs, _, rhs = quoted.partition("~")
     if not lhs.strip() or not rhs.strip():
@@ -99,7 +123,8 @@ def _prepare_formula(df: pd.DataFrame, formula: str) -> str:
         if name not in df.columns and name not in _FUNCTIONS:
             raise TemplateInputError(
                 f"式の中の「{name}」という列が見つかりません（formula）。列名を表の見出しと同じに"
-                f"直してください。この表の列: {_columns_text(df)}。{heading_hint(df)}")
+                f"直してください。この表の列: {_columns_text(df)}。{heading_hint(df)}"
+            )
     return quoted
 
 
@@ -126,22 +151,32 @@ def regression(df: pd.DataFrame, formula: str, alpha: float = 0.05) -> dict[str,
     except patsy.PatsyError as exc:
         raise TemplateInputError(f"式「{formula}」を解釈できません（{exc.message}）") from None
     except (SyntaxError, ValueError, TypeError, KeyError) as exc:
-        raise TemplateInputError(f"式「{formula}」を解釈できません（{type(exc).__name__}: {exc}）"
-                                 "。列名・演算子（+ - * : ~）・括弧を確認してください") from None
+        raise TemplateInputError(
+            f"式「{formula}」を解釈できません（{type(exc).__name__}: {exc}）"
+            "。列名・演算子（+ - * : ~）・括弧を確認してください"
+        ) from None
     if model.endog.ndim > 1 and model.endog.shape[1] > 1:
         raise TemplateInputError(f"目的変数（~ の左）が数値の列ではありません（式「{formula}」）")
     n, k = model.exog.shape
     if n <= k:
-        raise TemplateInputError(f"欠損値を除いた有効な行が{n}行しかなく、係数{k}個の推定には"
-                                 f"足りません（{k + 1}行以上必要です）")
+        raise TemplateInputError(
+            f"欠損値を除いた有効な行が{n}行しかなく、係数{k}個の推定には"
+            f"足りません（{k + 1}行以上必要です）"
+        )
     fit = model.fit(method="qr")
     ci = fit.conf_int(alpha)
     names = list(fit.params.index)
     coefficients = {
-        _display_term(t): {"estimate": _float(fit.params[t]), "std_error": _float(fit.bse[t]),
-                           "t": _float(fit.tvalues[t]), "p_value": _float(fit.pvalues[t]),
-                           "ci_low": _float(ci.loc[t, 0]), "ci_high": _float(ci.loc[t, 1])}
-        for t in names}
+        _display_term(t): {
+            "estimate": _float(fit.params[t]),
+            "std_error": _float(fit.bse[t]),
+            "t": _float(fit.tvalues[t]),
+            "p_value": _float(fit.pvalues[t]),
+            "ci_low": _float(ci.loc[t, 0]),
+            "ci_high": _float(ci.loc[t, 1]),
+        }
+        for t in names
+    }
     exog = model.exog
     has_const = "Intercept" in names
     vif = {}
@@ -152,20 +187,30 @@ def regression(df: pd.DataFrame, formula: str, alpha: float = 0.05) -> dict[str,
     resid = np.asarray(fit.resid)
     jb = jarque_bera(resid)
     diagnostics = {
-        "breusch_pagan_p": _float(het_breuschpagan(resid, exog)[1]) if has_const and k > 1
+        "breusch_pagan_p": _float(het_breuschpagan(resid, exog)[1])
+        if has_const and k > 1
         else None,
-        "jarque_bera_p": _float(jb[1]), "durbin_watson": _float(durbin_watson(resid)),
+        "jarque_bera_p": _float(jb[1]),
+        "durbin_watson": _float(durbin_watson(resid)),
         "condition_number": _float(fit.condition_number),
     }
     result = {
-        "template": "regression", "formula": formula, "formula_used": quoted, "alpha": alpha,
+        "template": "regression",
+        "formula": formula,
+        "formula_used": quoted,
+        "alpha": alpha,
         "dependent": _display_term(quoted.partition("~")[0].strip()),
-        "n": int(fit.nobs), "rows_dropped": int(len(df) - fit.nobs),
-        "r_squared": _float(fit.rsquared), "adj_r_squared": _float(fit.rsquared_adj),
-        "residual_std_error": _float(math.sqrt(fit.scale)), "df_residual": _float(fit.df_resid),
+        "n": int(fit.nobs),
+        "rows_dropped": int(len(df) - fit.nobs),
+        "r_squared": _float(fit.rsquared),
+        "adj_r_squared": _float(fit.rsquared_adj),
+        "residual_std_error": _float(math.sqrt(fit.scale)),
+        "df_residual": _float(fit.df_resid),
         "f_statistic": _float(fit.fvalue) if k > 1 else None,
         "f_p_value": _float(fit.f_pvalue) if k > 1 else None,
-        "coefficients": coefficients, "vif": vif, "diagnostics": diagnostics,
+        "coefficients": coefficients,
+        "vif": vif,
+        "diagnostics": diagnostics,
         "robust_coefficients": None,
     }
     bp = diagnostics["breusch_pagan_p"]
@@ -175,10 +220,14 @@ def regression(df: pd.DataFrame, formula: str, alpha: float = 0.05) -> dict[str,
         robust = model.fit(method="qr", cov_type="HC3")
         rci = robust.conf_int(alpha)
         result["robust_coefficients"] = {
-            _display_term(t): {"std_error": _float(robust.bse[t]),
-                               "p_value": _float(robust.pvalues[t]),
-                               "ci_low": _float(rci.loc[t, 0]), "ci_high": _float(rci.loc[t, 1])}
-            for t in names}
+            _display_term(t): {
+                "std_error": _float(robust.bse[t]),
+                "p_value": _float(robust.pvalues[t]),
+                "ci_low": _float(rci.loc[t, 0]),
+                "ci_high": _float(rci.loc[t, 1]),
+            }
+            for t in names
+        }
     result["conclusion"] = _regression_conclusion(result)
     result["caveats"] = _regression_caveats(result)
     return result
@@ -187,17 +236,25 @@ def regression(df: pd.DataFrame, formula: str, alpha: float = 0.05) -> dict[str,
 def _regression_conclusion(r: dict[str, Any]) -> str:
     # With unequal residual variance the verdicts use the HC3 p values.
     robust = r["robust_coefficients"] or {}
-    terms = {t: {**c, **({"p_value": robust[t]["p_value"]} if t in robust else {})}
-             for t, c in r["coefficients"].items() if t != "Intercept"}
-    text = (f"「{r['dependent']}」のばらつきのうち {r['r_squared'] * 100:.1f}% を説明変数で説明"
-            f"できます（決定係数 R² = {r['r_squared']:.3f}、{r['n']}行）。")
-    significant = [t for t, c in terms.items() if c["p_value"] is not None
-                   and c["p_value"] < r["alpha"]]
+    terms = {
+        t: {**c, **({"p_value": robust[t]["p_value"]} if t in robust else {})}
+        for t, c in r["coefficients"].items()
+        if t != "Intercept"
+    }
+    text = (
+        f"「{r['dependent']}」のばらつきのうち {r['r_squared'] * 100:.1f}% を説明変数で説明"
+        f"できます（決定係数 R² = {r['r_squared']:.3f}、{r['n']}行）。"
+    )
+    significant = [
+        t for t, c in terms.items() if c["p_value"] is not None and c["p_value"] < r["alpha"]
+    ]
     for t in significant[:3]:  # the table has the rest; a conclusion names a few
         c = terms[t]
         way = "増える" if c["estimate"] > 0 else "減る"
-        text += (f"他の説明変数が同じなら、「{t}」が1増えると「{r['dependent']}」は平均で "
-                 f"{fmt(abs(c['estimate']))} {way}傾向があります（{p_text(c['p_value'])}）。")
+        text += (
+            f"他の説明変数が同じなら、「{t}」が1増えると「{r['dependent']}」は平均で "
+            f"{fmt(abs(c['estimate']))} {way}傾向があります（{p_text(c['p_value'])}）。"
+        )
     if not significant:
         text += f"有意水準 {r['alpha']:g} で統計的に有意な説明変数はありませんでした。"
     if len(significant) > 3:
@@ -214,22 +271,29 @@ def _regression_caveats(r: dict[str, Any]) -> list[str]:
     notes = []
     high = {t: v for t, v in r["vif"].items() if v is not None and v > 10}
     if high:
-        notes.append("多重共線性: VIF が10を超える説明変数があります（"
-                     + "、".join(f"「{t}」{fmt(v, 3)}" for t, v in high.items())
-                     + "）。係数の大きさや符号は不安定で、個別の解釈には注意が必要です。")
+        notes.append(
+            "多重共線性: VIF が10を超える説明変数があります（"
+            + "、".join(f"「{t}」{fmt(v, 3)}" for t, v in high.items())
+            + "）。係数の大きさや符号は不安定で、個別の解釈には注意が必要です。"
+        )
     d = r["diagnostics"]
     if d["breusch_pagan_p"] is not None and d["breusch_pagan_p"] < 0.05:
-        notes.append(f"残差の分散が一定でない可能性があります（Breusch-Pagan、"
-                     f"{p_text(d['breusch_pagan_p'])}）。不均一分散に頑健な標準誤差（HC3）でも"
-                     "計算し、結論の有意かどうかの判断にはそちらを使いました。")
+        notes.append(
+            f"残差の分散が一定でない可能性があります（Breusch-Pagan、"
+            f"{p_text(d['breusch_pagan_p'])}）。不均一分散に頑健な標準誤差（HC3）でも"
+            "計算し、結論の有意かどうかの判断にはそちらを使いました。"
+        )
     if d["jarque_bera_p"] is not None and d["jarque_bera_p"] < 0.05:
-        notes.append(f"残差が正規分布から外れている可能性があります（Jarque-Bera、"
-                     f"{p_text(d['jarque_bera_p'])}）。外れ値を確認してください。")
+        notes.append(
+            f"残差が正規分布から外れている可能性があります（Jarque-Bera、"
+            f"{p_text(d['jarque_bera_p'])}）。外れ値を確認してください。"
+        )
     dw = d["durbin_watson"]
     if dw is not None and not 1.5 <= dw <= 2.5:
-        notes.append(f"残差に自己相関の可能性があります（Durbin-Watson = {dw:.2f}。2に近いほど"
-                     "問題なし）。時系列データでは特に注意してください。")
+        notes.append(
+            f"残差に自己相関の可能性があります（Durbin-Watson = {dw:.2f}。2に近いほど"
+            "問題なし）。時系列データでは特に注意してください。"
+        )
     if r["n"] < 10 * max(1, len(r["coefficients"]) - 1):
         notes.append(f"説明変数の数に比べて行数が少なめです（{r['n']}行）。")
     return notes
-

@@ -56,14 +56,18 @@ def _time_axis(series: pd.Series, name: str) -> tuple[np.ndarray, str]:
     if pd.api.types.is_numeric_dtype(series):
         values = series.to_numpy(float)
         finite = values[~np.isnan(values)]
-        years = finite.size and np.all(finite == np.round(finite)) and \
-            np.all((finite > 1800) & (finite < 2200))
+        years = (
+            finite.size
+            and np.all(finite == np.round(finite))
+            and np.all((finite > 1800) & (finite < 2200))
+        )
         return values, "年" if years else "単位"
     raise TemplateInputError(
         f"列「{name}」（time）を時点として読めません。西暦・和暦の年（2024、令和6年度）か"
         "日付（2024-04-01、2024/4/1、2024年4月1日、令和6年4月1日）の列を指定してください。"
         "1つのファイルに表が縦に複数並んでいる場合は、1つの表だけを別のシートに"
-        "切り出してください")
+        "切り出してください"
+    )
 
 
 def trend(df: pd.DataFrame, time: str, value: str, alpha: float = 0.05) -> dict[str, Any]:
@@ -82,8 +86,9 @@ def trend(df: pd.DataFrame, time: str, value: str, alpha: float = 0.05) -> dict[
     order = np.argsort(t, kind="stable")
     t, y = t[order], y[order]
     if len(y) < 4 or np.ptp(t) == 0:
-        raise TemplateInputError(f"有効な時点が{len(y)}件しかありません（傾向を見るには異なる"
-                                 "時点で4件以上必要です）")
+        raise TemplateInputError(
+            f"有効な時点が{len(y)}件しかありません（傾向を見るには異なる時点で4件以上必要です）"
+        )
     fit = stats.linregress(t, y)
     margin = float(stats.t.ppf(1 - alpha / 2, len(y) - 2)) * fit.stderr
     tau = stats.kendalltau(t, y)
@@ -93,17 +98,29 @@ def trend(df: pd.DataFrame, time: str, value: str, alpha: float = 0.05) -> dict[
     label = _label
     times = df.loc[keep, time].iloc[order]
     result = {
-        "template": "trend", "time": time, "value": value, "alpha": alpha, "n": int(len(y)),
-        "rows_dropped": int((~keep).sum()), "start": label(times.iloc[0]),
-        "end": label(times.iloc[-1]), "first_value": first, "last_value": last,
-        "change": last - first, "change_pct": _float((last - first) / first * 100)
-        if first else None,
-        "slope": float(fit.slope), "slope_unit": f"1{unit}あたり",
+        "template": "trend",
+        "time": time,
+        "value": value,
+        "alpha": alpha,
+        "n": int(len(y)),
+        "rows_dropped": int((~keep).sum()),
+        "start": label(times.iloc[0]),
+        "end": label(times.iloc[-1]),
+        "first_value": first,
+        "last_value": last,
+        "change": last - first,
+        "change_pct": _float((last - first) / first * 100) if first else None,
+        "slope": float(fit.slope),
+        "slope_unit": f"1{unit}あたり",
         "intercept": float(fit.intercept),
-        "slope_ci_low": float(fit.slope - margin), "slope_ci_high": float(fit.slope + margin),
-        "p_value": float(fit.pvalue), "r_squared": float(fit.rvalue ** 2),
-        "kendall_tau": _float(tau.statistic), "kendall_p": _float(tau.pvalue),
-        "sen_slope": float(sen.slope), "sen_ci_low": float(sen.low_slope),
+        "slope_ci_low": float(fit.slope - margin),
+        "slope_ci_high": float(fit.slope + margin),
+        "p_value": float(fit.pvalue),
+        "r_squared": float(fit.rvalue**2),
+        "kendall_tau": _float(tau.statistic),
+        "kendall_p": _float(tau.pvalue),
+        "sen_slope": float(sen.slope),
+        "sen_ci_low": float(sen.low_slope),
         "sen_ci_high": float(sen.high_slope),
         "durbin_watson": _float(durbin_watson(resid)) if np.ptp(resid) > 0 else None,
         "significant": bool(fit.pvalue < alpha),
@@ -114,22 +131,30 @@ def trend(df: pd.DataFrame, time: str, value: str, alpha: float = 0.05) -> dict[
         caveats.append(f"時点か値が欠損の {result['rows_dropped']}行を除きました。")
     dw = result["durbin_watson"]
     if dw is not None and dw < 1.5:
-        caveats.append(f"直線からのずれに正の自己相関があります（Durbin-Watson = {dw:.2f}）。"
-                       "時系列では前後の値が似やすく、p 値が小さく出すぎることがあります。"
-                       "Mann-Kendall 検定の結果もあわせて見てください。")
+        caveats.append(
+            f"直線からのずれに正の自己相関があります（Durbin-Watson = {dw:.2f}）。"
+            "時系列では前後の値が似やすく、p 値が小さく出すぎることがあります。"
+            "Mann-Kendall 検定の結果もあわせて見てください。"
+        )
     if (tau.pvalue < alpha) != (fit.pvalue < alpha):
-        caveats.append("直線回帰と Mann-Kendall 検定で有意かどうかの判断が分かれました。外れ値や"
-                       "曲線的な変化がないかグラフで確認してください。")
+        caveats.append(
+            "直線回帰と Mann-Kendall 検定で有意かどうかの判断が分かれました。外れ値や"
+            "曲線的な変化がないかグラフで確認してください。"
+        )
     if dw is not None and dw < 1.0:
-        caveats.append("値が直線の上と下に長く続けて外れています（波のような増減）。直線の傾きは"
-                       "この推移の要約として不十分です。グラフで山や谷を確認し、期間を分けて"
-                       "見ることを検討してください。")
+        caveats.append(
+            "値が直線の上と下に長く続けて外れています（波のような増減）。直線の傾きは"
+            "この推移の要約として不十分です。グラフで山や谷を確認し、期間を分けて"
+            "見ることを検討してください。"
+        )
     seasonal = _seasonality(times, resid, unit)
     result["seasonality_p"] = seasonal
     if seasonal is not None and seasonal < alpha:
-        caveats.append(f"月によって値の高低に決まったパターンがあります（季節変動。月ごとの残差の"
-                       f"Kruskal-Wallis 検定、{p_text(seasonal)}）。前年同月との比較や12か月移動"
-                       "平均で見ることを検討してください。")
+        caveats.append(
+            f"月によって値の高低に決まったパターンがあります（季節変動。月ごとの残差の"
+            f"Kruskal-Wallis 検定、{p_text(seasonal)}）。前年同月との比較や12か月移動"
+            "平均で見ることを検討してください。"
+        )
     if len(y) < 10:
         caveats.append(f"時点が{len(y)}件と少ないため、傾向の判断は慎重にしてください。")
     result["caveats"] = caveats
@@ -149,17 +174,22 @@ def _seasonality(times: pd.Series, resid: np.ndarray, unit: str) -> float | None
 
 def _trend_conclusion(r: dict[str, Any]) -> str:
     way = "増加" if r["slope"] > 0 else "減少"
-    text = (f"「{r['value']}」は {r['start']} から {r['end']} までの{r['n']}時点で、"
-            f"{r['slope_unit']}平均 {fmt(abs(r['slope']))} の{way}傾向です"
-            f"（{(1 - r['alpha']) * 100:g}%信頼区間 {fmt(r['slope_ci_low'])} ～ "
-            f"{fmt(r['slope_ci_high'])}）。")
+    text = (
+        f"「{r['value']}」は {r['start']} から {r['end']} までの{r['n']}時点で、"
+        f"{r['slope_unit']}平均 {fmt(abs(r['slope']))} の{way}傾向です"
+        f"（{(1 - r['alpha']) * 100:g}%信頼区間 {fmt(r['slope_ci_low'])} ～ "
+        f"{fmt(r['slope_ci_high'])}）。"
+    )
     if r["significant"]:
         text += f"この傾向は統計的に有意です（{p_text(r['p_value'])}）。"
     else:
-        text += (f"ただし統計的に有意な傾向とは言えません（{p_text(r['p_value'])}）。"
-                 "横ばいの可能性も残ります。")
+        text += (
+            f"ただし統計的に有意な傾向とは言えません（{p_text(r['p_value'])}）。"
+            "横ばいの可能性も残ります。"
+        )
     if r["change_pct"] is not None:
-        text += (f"最初の値 {fmt(r['first_value'])} から最後の値 {fmt(r['last_value'])} へ "
-                 f"{r['change_pct']:+.1f}% 変化しました。")
+        text += (
+            f"最初の値 {fmt(r['first_value'])} から最後の値 {fmt(r['last_value'])} へ "
+            f"{r['change_pct']:+.1f}% 変化しました。"
+        )
     return text
-

@@ -21,9 +21,12 @@ from workbench.templates.analyses.common import (
 )
 
 TESTS = ("auto", "welch", "student", "paired", "one_sample")
-TEST_NAMES = {"welch": "Welchのt検定（等分散を仮定しない）",
-              "student": "Studentのt検定（等分散を仮定）", "paired": "対応のあるt検定",
-              "one_sample": "1標本のt検定"}
+TEST_NAMES = {
+    "welch": "Welchのt検定（等分散を仮定しない）",
+    "student": "Studentのt検定（等分散を仮定）",
+    "paired": "対応のあるt検定",
+    "one_sample": "1標本のt検定",
+}
 
 
 def _normality(x: np.ndarray) -> dict[str, Any]:
@@ -34,8 +37,9 @@ def _normality(x: np.ndarray) -> dict[str, Any]:
     return {"test": "Shapiro-Wilk", "p": _float(stats.shapiro(x).pvalue)}
 
 
-def _pairs(df: pd.DataFrame, value: str, group: str, pair_by: str, levels: list[Any]
-           ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _pairs(
+    df: pd.DataFrame, value: str, group: str, pair_by: str, levels: list[Any]
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     pair_by = _require_column(df, pair_by, "pair_by")
     caveats = []
     sides = []
@@ -46,7 +50,8 @@ def _pairs(df: pd.DataFrame, value: str, group: str, pair_by: str, levels: list[
             raise TemplateInputError(
                 f"列「{pair_by}」（pair_by）の「{_label(dup.iloc[0])}」が群「{_label(level)}」に"
                 f"複数回あります（{dup.index[0]}行目など）。対応のある比較では1つのペアIDは"
-                "各群に1回ずつにしてください")
+                "各群に1回ずつにしてください"
+            )
         sides.append(part.set_index(pair_by)[value])
     joined = pd.concat(sides, axis=1, keys=["first", "second"], join="outer")
     complete = joined.dropna()
@@ -56,8 +61,16 @@ def _pairs(df: pd.DataFrame, value: str, group: str, pair_by: str, levels: list[
     return complete["first"].to_numpy(), complete["second"].to_numpy(), caveats
 
 
-def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", value2: str = "",
-          test: str = "auto", mu: float = 0.0, alpha: float = 0.05) -> dict[str, Any]:
+def ttest(
+    df: pd.DataFrame,
+    value: str,
+    group: str = "",
+    pair_by: str = "",
+    value2: str = "",
+    test: str = "auto",
+    mu: float = 0.0,
+    alpha: float = 0.05,
+) -> dict[str, Any]:
     """Two-sample (Welch/Student), paired or one-sample t test; difference = first − second.
 
     Long data: ``group`` (and ``pair_by`` for pairs).  Wide data, as published tables
@@ -66,8 +79,9 @@ def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", valu
     """
     alpha, mu = _check_alpha(alpha), float(mu)
     if test not in TESTS:
-        raise TemplateInputError(f"test は {', '.join(TESTS)} のどれかにしてください"
-                                 f"（指定値: {test}）")
+        raise TemplateInputError(
+            f"test は {', '.join(TESTS)} のどれかにしてください（指定値: {test}）"
+        )
     if test == "auto":
         test = "paired" if pair_by or value2 else ("welch" if group else "one_sample")
     value = _require_column(df, value, "value")
@@ -88,7 +102,8 @@ def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", valu
             raise TemplateInputError(
                 f"列「{group}」（group）には{len(levels)}種類の値（{shown}）があります。"
                 "2群の比較には群がちょうど2つ必要です。比較したい2群の行だけを残したファイルを"
-                "使うか、別の列を指定してください")
+                "使うか、別の列を指定してください"
+            )
         groups = [_label(v) for v in levels]
         if test == "paired":
             pair_by = _require_column(df, pair_by, "pair_by")
@@ -102,8 +117,10 @@ def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", valu
         caveats.append(f"列「{value}」の欠損値 {dropped}件を除いて計算しました。")
     for name, sample in zip(groups, samples, strict=True):
         if len(sample) < 2:
-            raise TemplateInputError(f"群「{name}」の有効なデータが{len(sample)}件しかありません"
-                                     "（t検定には各群2件以上が必要です）")
+            raise TemplateInputError(
+                f"群「{name}」の有効なデータが{len(sample)}件しかありません"
+                "（t検定には各群2件以上が必要です）"
+            )
     n = [len(s) for s in samples]
     means = [float(np.mean(s)) for s in samples]
     variances = [float(np.var(s, ddof=1)) for s in samples]
@@ -139,16 +156,29 @@ def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", valu
     rank = _rank_test(test, samples, mu)
     caveats += _ttest_caveats(test, normality, equal_var, n, alpha, rank)
     result = {
-        "template": "ttest", "test": test, "test_name": TEST_NAMES[test],
-        "value": value, "value2": value2 or None, "group": group or None,
-        "pair_by": pair_by or None, "rank_test": rank,
-        "groups": groups, "n": dict(zip(groups, n, strict=True)),
+        "template": "ttest",
+        "test": test,
+        "test_name": TEST_NAMES[test],
+        "value": value,
+        "value2": value2 or None,
+        "group": group or None,
+        "pair_by": pair_by or None,
+        "rank_test": rank,
+        "groups": groups,
+        "n": dict(zip(groups, n, strict=True)),
         "means": dict(zip(groups, means, strict=True)),
         "sds": dict(zip(groups, (math.sqrt(v) for v in variances), strict=True)),
-        "mean_difference": estimate, "mu": mu, "alpha": alpha,
-        "statistic": statistic, "df": float(df_), "p_value": p_value,
-        "ci_low": estimate - margin, "ci_high": estimate + margin,
-        "effect_size": effect, "normality": normality, "equal_variance": equal_var,
+        "mean_difference": estimate,
+        "mu": mu,
+        "alpha": alpha,
+        "statistic": statistic,
+        "df": float(df_),
+        "p_value": p_value,
+        "ci_low": estimate - margin,
+        "ci_high": estimate + margin,
+        "effect_size": effect,
+        "normality": normality,
+        "equal_variance": equal_var,
         "significant": bool(p_value < alpha),
     }
     result = {k: (_float(v) if isinstance(v, float) else v) for k, v in result.items()}
@@ -157,12 +187,14 @@ def ttest(df: pd.DataFrame, value: str, group: str = "", pair_by: str = "", valu
     return result
 
 
-def _two_columns(df: pd.DataFrame, value: str, value2: str, test: str
-                 ) -> tuple[list[str], list[np.ndarray], pd.Series, list[str]]:
+def _two_columns(
+    df: pd.DataFrame, value: str, value2: str, test: str
+) -> tuple[list[str], list[np.ndarray], pd.Series, list[str]]:
     """Two value columns side by side: paired by row, or two independent samples."""
     if test == "one_sample":
-        raise TemplateInputError("value2 を指定したときは test を auto・paired・welch・student の"
-                                 "どれかにしてください")
+        raise TemplateInputError(
+            "value2 を指定したときは test を auto・paired・welch・student のどれかにしてください"
+        )
     value2 = _require_column(df, value2, "value2")
     if value2 == value:
         raise TemplateInputError("value と value2 には別々の列を指定してください")
@@ -171,16 +203,22 @@ def _two_columns(df: pd.DataFrame, value: str, value2: str, test: str
     if test == "paired":
         both = a.notna() & b.notna()
         if lost := int((~both).sum()):
-            caveats.append(f"「{value}」か「{value2}」が欠損の {lost}行を除いて、残りの行を"
-                           "ペアとして計算しました。")
+            caveats.append(
+                f"「{value}」か「{value2}」が欠損の {lost}行を除いて、残りの行を"
+                "ペアとして計算しました。"
+            )
         samples = [a[both].to_numpy(), b[both].to_numpy()]
     else:
         samples = [a.dropna().to_numpy(), b.dropna().to_numpy()]
     return [value, value2], samples, a.iloc[:0], caveats
 
 
-_RANK_NAMES = {"paired": "Wilcoxon の符号順位検定", "one_sample": "Wilcoxon の符号順位検定",
-               "welch": "Mann-Whitney の U 検定", "student": "Mann-Whitney の U 検定"}
+_RANK_NAMES = {
+    "paired": "Wilcoxon の符号順位検定",
+    "one_sample": "Wilcoxon の符号順位検定",
+    "welch": "Mann-Whitney の U 検定",
+    "student": "Mann-Whitney の U 検定",
+}
 
 
 def _rank_test(test: str, samples: list[np.ndarray], mu: float) -> dict[str, Any]:
@@ -209,8 +247,12 @@ def samples_for_chart(df: pd.DataFrame, r: dict[str, Any]) -> tuple[list[np.ndar
         return [values.dropna().to_numpy()], False
     labels = df[r["group"]].map(_label)
     if r["test"] == "paired":
-        wide = pd.DataFrame({g: values[labels == g].set_axis(df.loc[labels == g, r["pair_by"]])
-                             for g in r["groups"]}).dropna()
+        wide = pd.DataFrame(
+            {
+                g: values[labels == g].set_axis(df.loc[labels == g, r["pair_by"]])
+                for g in r["groups"]
+            }
+        ).dropna()
         return [wide[g].to_numpy() for g in r["groups"]], True
     return [values[labels == g].dropna().to_numpy() for g in r["groups"]], False
 
@@ -225,45 +267,66 @@ def _ttest_conclusion(r: dict[str, Any]) -> str:
     ci = f"{level}信頼区間 {fmt(r['ci_low'])} ～ {fmt(r['ci_high'])}"
     if r["test"] == "one_sample":
         g = r["groups"][0]
-        head = (f"「{g}」の平均は {fmt(r['means'][g])} で、基準値 {fmt(r['mu'])} との差は "
-                f"{fmt(r['mean_difference'] - r['mu'])} です（{ci}）。")
+        head = (
+            f"「{g}」の平均は {fmt(r['means'][g])} で、基準値 {fmt(r['mu'])} との差は "
+            f"{fmt(r['mean_difference'] - r['mu'])} です（{ci}）。"
+        )
     else:
         a, b = r["groups"]
         direction = "大きい" if r["mean_difference"] > 0 else "小さい"
         what = "（同じ対象どうしの差の平均）" if r["test"] == "paired" else ""
-        head = (f"「{a}」の平均は「{b}」より {fmt(abs(r['mean_difference']))} "
-                f"{direction}です{what}"
-                f"（「{a}」{fmt(r['means'][a])}、「{b}」{fmt(r['means'][b])}。差の{ci}）。")
+        head = (
+            f"「{a}」の平均は「{b}」より {fmt(abs(r['mean_difference']))} "
+            f"{direction}です{what}"
+            f"（「{a}」{fmt(r['means'][a])}、「{b}」{fmt(r['means'][b])}。差の{ci}）。"
+        )
     if r["significant"]:
-        verdict = (f"この差は有意水準 {r['alpha']:g} で統計的に有意です"
-                   f"（{p_text(r['p_value'])}）。"
-                   "偶然のばらつきだけで生じたとは考えにくい差です。")
+        verdict = (
+            f"この差は有意水準 {r['alpha']:g} で統計的に有意です"
+            f"（{p_text(r['p_value'])}）。"
+            "偶然のばらつきだけで生じたとは考えにくい差です。"
+        )
     else:
-        verdict = (f"この差は有意水準 {r['alpha']:g} で統計的に有意ではありません"
-                   f"（{p_text(r['p_value'])}）。偶然のばらつきの範囲を超える差とは言えません"
-                   "（「差がない」ことの証明ではありません）。")
-    size = (f"効果量（Cohen の d）は {fmt(r['effect_size'], 3)} で、"
-            f"{_effect_word(r['effect_size'])}差です。")
+        verdict = (
+            f"この差は有意水準 {r['alpha']:g} で統計的に有意ではありません"
+            f"（{p_text(r['p_value'])}）。偶然のばらつきの範囲を超える差とは言えません"
+            "（「差がない」ことの証明ではありません）。"
+        )
+    size = (
+        f"効果量（Cohen の d）は {fmt(r['effect_size'], 3)} で、"
+        f"{_effect_word(r['effect_size'])}差です。"
+    )
     return head + verdict + size
 
 
-def _ttest_caveats(test: str, normality: dict, equal_var: dict | None, n: list[int],
-                   alpha: float, rank: dict[str, Any]) -> list[str]:
+def _ttest_caveats(
+    test: str,
+    normality: dict,
+    equal_var: dict | None,
+    n: list[int],
+    alpha: float,
+    rank: dict[str, Any],
+) -> list[str]:
     notes = []
     for name, check in normality.items():
         p = check.get("p")
         if p is not None and p < 0.05:
             verdict = "有意" if (rank["p_value"] or 1) < alpha else "有意ではありません"
-            advice = (f"件数が少ないので、順位にもとづく{rank['name']}の結果（"
-                      f"{p_text(rank['p_value'])}、{verdict}）もあわせて見てください。"
-                      if min(n) < 30 else
-                      "件数が多いので t 検定への影響は小さいと考えられます。")
-            notes.append(f"「{name}」は正規分布から外れている可能性があります（Shapiro-Wilk、"
-                         f"{p_text(p)}）。{advice}")
+            advice = (
+                f"件数が少ないので、順位にもとづく{rank['name']}の結果（"
+                f"{p_text(rank['p_value'])}、{verdict}）もあわせて見てください。"
+                if min(n) < 30
+                else "件数が多いので t 検定への影響は小さいと考えられます。"
+            )
+            notes.append(
+                f"「{name}」は正規分布から外れている可能性があります（Shapiro-Wilk、"
+                f"{p_text(p)}）。{advice}"
+            )
     if equal_var and equal_var["p"] is not None and equal_var["p"] < 0.05 and test == "student":
-        notes.append("2群の分散が異なる可能性があります（Levene、"
-                     f"{p_text(equal_var['p'])}）。test=welch の利用を検討してください。")
+        notes.append(
+            "2群の分散が異なる可能性があります（Levene、"
+            f"{p_text(equal_var['p'])}）。test=welch の利用を検討してください。"
+        )
     if min(n) < 10:
         notes.append(f"件数が少ない群があります（最少 {min(n)}件）。結果は不安定になりやすいです。")
     return notes
-
