@@ -18,6 +18,7 @@ setup(
     package_data={
         "workbench.learner": ["*.ipynb"],
         "workbench.grading.pages": ["*.html.j2", "*.css"],
+        "workbench.grading": ["formgrader_templates/formgrade/*.html.j2"],
         "workbench.template_notebooks": ["*.ipynb"],
     },
 )

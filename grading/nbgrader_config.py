@@ -8,6 +8,7 @@ whatever folder it is started from.
 """
 
 import os
+from importlib.util import find_spec
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -45,3 +46,15 @@ c.ClearMarkScheme.enforce_metadata = False
 
 # Each cell may run at most this long at autograde (nbgrader's default is 30 s).
 c.ExecutePreprocessor.timeout = 60
+
+# Formgrader works offline (a closed network such as LGWAN reaches no CDN): MathJax comes
+# from the jupyter_server_mathjax extension of the same server. The workbench's
+# formgrade/mathjax.html.j2 is found before nbconvert's CDN one; nbgrader's own templates
+# (formgrade/, feedback/) stay next in line, as nbgrader would set them itself.
+_nbgrader_templates = os.path.join(
+    os.path.dirname(find_spec("nbgrader").origin), "server_extensions", "formgrader", "templates"
+)
+_workbench_templates = os.path.join(
+    os.path.dirname(find_spec("workbench.grading").origin), "formgrader_templates"
+)
+c.HTMLExporter.extra_template_basedirs = [_workbench_templates, _nbgrader_templates]

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -378,7 +379,9 @@ def _submit_as(course_copy: Course, student: str) -> None:
     path.parent.mkdir(parents=True)
     released = nbformat.read(course_copy.root / "release" / UNIT / NOTEBOOK, as_version=4)
     notebook = answered(released, _sources())
-    cells_by_id(notebook)["ex10_written"].source = WRITTEN_ANSWER
+    # A formula, as learners write them in statistics answers: formgrader must typeset it
+    # offline.
+    cells_by_id(notebook)["ex10_written"].source = WRITTEN_ANSWER + FORMULA
     nbformat.write(notebook, path)
     env = lab.learner_launch(workspace).env
     subprocess.run(
@@ -391,8 +394,28 @@ def _submit_as(course_copy: Course, student: str) -> None:
     )
 
 
+FORMULA = "（平均は $\\bar{x} = \\frac{1}{n}\\sum x_i$）"
+
+
+def _block_the_network(page: Page) -> list[str]:
+    """Abort every request that leaves this machine, as on a closed network (LGWAN)."""
+    attempted = []
+
+    def route(route):
+        if urllib.parse.urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", route)
+    return attempted
+
+
 def test_instructor_grades_a_written_answer_in_formgrader(course_copy, page):
-    """(c) Collect and autograde with nbgrader, then grade the written answer in formgrader."""
+    """(c) Collect and autograde with nbgrader, then grade the written answer in formgrader,
+    with every request off this machine blocked."""
+    outside = _block_the_network(page)
     _submit_as(course_copy, "tanaka")
     nbgrader(course_copy.root, "collect", UNIT)
     nbgrader(course_copy.root, "autograde", UNIT, "--student=tanaka")
@@ -421,13 +444,16 @@ def test_instructor_grades_a_written_answer_in_formgrader(course_copy, page):
         formgrader.get_by_role("link", name="tanaka").click()
         score = formgrader.locator("input.score#ex10_written")
         score.scroll_into_view_if_needed()
-        # formgrader binds the score inputs once the page has loaded (after its MathJax
-        # request to a CDN, which fails offline) and the grades have arrived; a score
-        # typed earlier is never saved.
-        page.locator("#formgrader iframe").element_handle().content_frame().wait_for_function(
+        # formgrader binds the score inputs once the page has loaded (MathJax first, served
+        # by this server) and the grades have arrived; a score typed earlier is never saved.
+        frame = page.locator("#formgrader iframe").element_handle().content_frame()
+        frame.wait_for_function(
             "() => typeof formgrader !== 'undefined' && formgrader.grades"
             " && formgrader.grades.loaded && formgrader.grade_uis.length > 0"
         )
+        # The learner's formula is typeset (MathJax 2 replaces it with its own elements).
+        frame.wait_for_function("() => window.MathJax && MathJax.isReady")
+        expect(formgrader.locator(".MathJax, .MathJax_CHTML").first).to_be_visible()
         with page.expect_response(
             lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT"
         ) as saved:
@@ -435,6 +461,7 @@ def test_instructor_grades_a_written_answer_in_formgrader(course_copy, page):
             score.press("Tab")
         assert saved.value.ok
         shot(page, "c_formgrader_manual_grade")
+    assert outside == [], f"formgrader asked for addresses off this machine: {outside}"
 
     from nbgrader.api import Gradebook
 
