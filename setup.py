@@ -17,7 +17,7 @@ setup(
     package_dir={"workbench.template_notebooks": "templates"},
     package_data={
         "workbench.learner": ["*.ipynb"],
-        "workbench.grading.pages": ["*.html.j2", "*.css"],
+        "workbench.grading.pages": ["*.html.j2", "*.css", "*.js"],
         "workbench.grading": ["formgrader_templates/formgrade/*.html.j2"],
         "workbench.template_notebooks": ["*.ipynb"],
     },

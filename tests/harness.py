@@ -113,3 +113,32 @@ def cell_output_text(cell) -> str:
         elif "text/plain" in output.get("data", {}):
             parts.append(output.data["text/plain"])
     return "\n".join(parts)
+
+
+def simulated_written_cohort(root: Path, unit: str, answers: dict[str, str]) -> None:
+    """Learners whose only answer is the written one, put in nbgrader's gradebook as
+    ``nbgrader autograde`` leaves them: a submission row per learner, the written answer
+    waiting for a person, the autograded notebook holding the text.
+
+    For pages that grade written answers; running the code cells of 150 notebooks would
+    test the autograder again and cost minutes.
+    """
+    from nbgrader.api import Gradebook
+
+    released = root / "release" / unit
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="data_literacy") as gradebook:
+        for student, text in answers.items():
+            gradebook.update_or_create_student(student)
+            gradebook.add_submission(unit, student)
+            for path in sorted(released.glob("*.ipynb")):
+                notebook = nbformat.read(path, as_version=4)
+                for cell in notebook.cells:
+                    meta = cell.metadata.get("nbgrader", {})
+                    if cell.cell_type == "markdown" and meta.get("solution"):
+                        cell.source = text
+                        grade = gradebook.find_grade(meta["grade_id"], path.stem, unit, student)
+                        grade.needs_manual_grade = True
+                target = root / "autograded" / student / unit / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(notebook, target)
+        gradebook.db.commit()

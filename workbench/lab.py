@@ -46,6 +46,7 @@ INSTRUCTOR_LAB_PLUGINS = (
 INSTRUCTOR_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",
+    "workbench.grading.written_page",  # written answers by question, in groups
 )
 
 
@@ -250,6 +251,7 @@ def learner_launch(workspace: Path, port: int | None = None, open_browser: bool 
 def instructor_launch(port: int | None = None, open_browser: bool = True) -> Launch:
     root = instructor_root()
     command = lab_command(root, port, open_browser)
+    command.append("--ServerApp.jpserver_extensions=workbench.grading.written_page=True")
     return Launch(command, course.environment_with_tools(), grading_dir())
 
 
