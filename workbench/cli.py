@@ -293,7 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_parser("list", help="テンプレートとパラメータの一覧").set_defaults(
         handler=_template_list
     )
-    tpl_run = tpl.add_parser("run", help="テンプレートを実行して report.html・report.docx・results.xlsx・result.json を作る",
+    tpl_run = tpl.add_parser(
+        "run",
+        help="テンプレートを実行して report.html・report.docx・results.xlsx・result.json を作る",
     )
     tpl_run.add_argument("name", help="テンプレート名（template list で確認）")
     tpl_run.add_argument("--data", required=True, help="データファイル（CSV・Excel）")

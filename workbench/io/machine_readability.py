@@ -41,16 +41,15 @@ from openpyxl.utils import get_column_letter
 
 from workbench.io.encodings import _csv_rows, _read_bytes
 from workbench.io.excel import read_sheet, sheet_names
-from workbench.io.headings import find_header_row, heading_grid, heading_rows
-from workbench.io.numbers import _SYMBOLS, _looks_numeric, _parse_text
-from workbench.io.rows import _is_footnote, find_non_data_rows
-from workbench.io.tables import _CSV_SUFFIXES, _EXCEL_SUFFIXES, clean_table, read_table
-from workbench.io.text import DataFileError, _is_missing, normalize_text
-from workbench.io.wareki import _ERA_TEXT
+from workbench.io.tables import _CSV_SUFFIXES, _EXCEL_SUFFIXES, read_table
+from workbench.io.text import _is_missing
 
 #: Rule id → (the rule as the national text words it, how to fix it).
 RULES: dict[str, tuple[str, str]] = {
-    "1-2": ("1セル1データとなっているか", "値は1つのセルに1つだけ書き、注記の印は別の列に移してください"),
+    "1-2": (
+        "1セル1データとなっているか",
+        "値は1つのセルに1つだけ書き、注記の印は別の列に移してください",
+    ),
     "1-3": (
         "数値データは数値属性とし、文字列を含まないこと",
         "数値は数値として入力し（全角数字・桁区切りの文字・△は使わない）、文字は別の列に移してください",
@@ -61,13 +60,22 @@ RULES: dict[str, tuple[str, str]] = {
         "体裁のための空白・改行を削除してください（配置はセルの書式で整えます）",
     ),
     "1-6": ("項目名等を省略していないか", "すべての列に項目名（見出し）を書いてください"),
-    "1-7": ("数式を使用している場合は、数値データに修正しているか", "数式を値に置き換えてください（コピー→値の貼り付け）"),
-    "1-9": ("データの単位を記載しているか", "単位はセルではなく見出しに書いてください（例: 人口（人））"),
+    "1-7": (
+        "数式を使用している場合は、数値データに修正しているか",
+        "数式を値に置き換えてください（コピー→値の貼り付け）",
+    ),
+    "1-9": (
+        "データの単位を記載しているか",
+        "単位はセルではなく見出しに書いてください（例: 人口（人））",
+    ),
     "1-10": (
         "機種依存文字を使用していないか",
         "①→(1)、㈱→(株)、㍻→平成、髙→高 のように置き換え、半角カナは全角にしてください",
     ),
-    "1-11": ("西暦表記又は和暦に西暦の併記がされているか", "日付は西暦（2024-04-01）か、和暦に西暦を併記してください"),
+    "1-11": (
+        "西暦表記又は和暦に西暦の併記がされているか",
+        "日付は西暦（2024-04-01）か、和暦に西暦を併記してください",
+    ),
     "1-13": (
         "データが分断されていないか",
         "表の途中の空行・空列や注記を削除し、注記は表の下にまとめてください",
@@ -91,7 +99,9 @@ _TWO_NUMBERS = re.compile(r"^[△▲-]?[\d,.]+\s*[（(/／・、]\s*[△▲-]?[\
 _WITH_UNIT = re.compile(
     r"^[△▲-]?[\d,.]+\s*(人|円|千円|万円|百万円|件|%|％|世帯|台|個|回|歳|kg|km|ha|t|時間|日|か所|箇所|人分|戸|棟)$"
 )
-_NOTE_MARK = re.compile(r"^[△▲-]?[\d,.]+\s*(※\d*|\*\d+|注\d*)$|^(※\d*|\*\d+|注\d*)\s*[△▲-]?[\d,.]+$")
+_NOTE_MARK = re.compile(
+    r"^[△▲-]?[\d,.]+\s*(※\d*|\*\d+|注\d*)$|^(※\d*|\*\d+|注\d*)\s*[△▲-]?[\d,.]+$"
+)
 _WESTERN_YEAR = re.compile(r"(18|19|20)\d\d")
 #: At most this many cells are listed per finding; the rest are counted.
 SHOWN_CELLS = 8
@@ -162,7 +172,10 @@ class _Sheet:
 def _frame(rows: list[list[Any]]) -> pd.DataFrame:
     width = max(map(len, rows), default=0)
     return pd.DataFrame(
-        [[None if _is_missing(v) else v for v in row] + [None] * (width - len(row)) for row in rows],
+        [
+            [None if _is_missing(v) else v for v in row] + [None] * (width - len(row))
+            for row in rows
+        ],
         dtype=object,
     )
 
@@ -225,7 +238,12 @@ def report_lines(path: Path, checks: list[SheetCheck]) -> list[str]:
         name = f"シート「{check.sheet}」" if check.sheet else "CSV"
         count = len(check.findings)
         lines.append(
-            f"■ {name}: " + (f"ルールに合わない点が{count}種類あります" if count else "問題は見つかりませんでした")
+            f"■ {name}: "
+            + (
+                f"ルールに合わない点が{count}種類あります"
+                if count
+                else "問題は見つかりませんでした"
+            )
         )
         for f in check.findings:
             lines.append(f"  [{f.rule}] {f.title} — {f.detail}")

@@ -86,9 +86,7 @@ def _layout(sheet: _Sheet, heading: list[int]) -> _Layout:
     columns = [j for j in range(raw.shape[1]) if raw.iloc[grid_rows, j].notna().any()]
     blank = [i for i in range(heading[-1] + 1, last) if i not in filled]
     width = len(columns)
-    second = next(
-        (i for i in data if i - 1 in blank and _is_heading_like(raw, i, width)), None
-    )
+    second = next((i for i in data if i - 1 in blank and _is_heading_like(raw, i, width)), None)
     return _Layout(heading, data, columns, blank, second, sorted(n for n in notes if n < last))
 
 
@@ -100,8 +98,12 @@ def _is_number_like(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     number, note = _parse_text(value)
-    return not pd.isna(number) or not (note or "").startswith(_CANNOT) or bool(
-        _WITH_UNIT.match(normalize_text(value)) or _TWO_NUMBERS.match(normalize_text(value))
+    return (
+        not pd.isna(number)
+        or not (note or "").startswith(_CANNOT)
+        or bool(
+            _WITH_UNIT.match(normalize_text(value)) or _TWO_NUMBERS.match(normalize_text(value))
+        )
     )
 
 
@@ -132,7 +134,9 @@ def _number_cell(out: _Collector, value: Any, i: int, j: int, excel: bool) -> No
         number, note = _parse_text(value)
         if pd.isna(number) and (note or "").startswith(_CANNOT):
             out.add("1-3", "数値の列に文字の値", i, j)
-        elif not pd.isna(number) and (excel or value.strip() != text or "," in text or "△" in text or "▲" in text):
+        elif not pd.isna(number) and (
+            excel or value.strip() != text or "," in text or "△" in text or "▲" in text
+        ):
             out.add("1-3", "数値が文字として入力されている（全角数字・桁区切り・△を含む）", i, j)
 
 
@@ -214,7 +218,11 @@ def readability(path: Path, sheet: str | None) -> tuple[bool, list[str]]:
     except DataFileError as error:
         return False, [f"ワークベンチでは読めません: {error}"]
     rows = table.attrs["header_rows"]
-    heading = f"{rows[0]}～{rows[-1]}行目（上段_下段の形でつないで列名にします）" if len(rows) > 1 else f"{rows[0]}行目"
+    heading = (
+        f"{rows[0]}～{rows[-1]}行目（上段_下段の形でつないで列名にします）"
+        if len(rows) > 1
+        else f"{rows[0]}行目"
+    )
     lines = [
         f"ワークベンチで読めます: 見出しは{heading}、データ {len(table) - len(excluded)}行 × "
         f"{table.shape[1]}列"
@@ -228,7 +236,9 @@ def readability(path: Path, sheet: str | None) -> tuple[bool, list[str]]:
     usual = ("空欄", "該当なし", "不詳", "秘匿")
     problems = notes[~notes["扱い"].astype(str).str.startswith(usual) & ~notes["行"].isin(gone)]
     if len(problems):
-        lines.append(f"数値に変換できない値 {len(problems)}セルは欠損値として扱い、レポートに記録します")
+        lines.append(
+            f"数値に変換できない値 {len(problems)}セルは欠損値として扱い、レポートに記録します"
+        )
     return True, lines
 
 

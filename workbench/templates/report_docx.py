@@ -111,4 +111,3 @@ def write_docx(content: ReportContent, path: Path) -> None:
     params = content.result.get("parameters", {})
     _table(document, pd.DataFrame({"パラメータ": list(params), "値": map(str, params.values())}))
     document.save(str(path))
-

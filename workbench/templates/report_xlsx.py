@@ -21,8 +21,9 @@ from workbench.templates.content import ReportContent, reading_lines
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
-#: Whole numbers with separators; other numbers keep 4 decimals on screen (full in the cell).
-INT_FORMAT, FLOAT_FORMAT = "#,##0", "#,##0.0000"
+#: Whole numbers with separators; others 4 decimals on screen, tiny ones (p values such as
+#: 1.6e-07) in E notation so they do not show as 0.0000.  The cell keeps full precision.
+INT_FORMAT, FLOAT_FORMAT, TINY_FORMAT = "#,##0", "#,##0.0000", "0.00E+00"
 #: Excel refuses these in sheet names.
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -40,6 +41,12 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
+def _float_format(value: float) -> str:
+    if value.is_integer():
+        return INT_FORMAT
+    return TINY_FORMAT if abs(value) < 1e-3 else FLOAT_FORMAT
+
+
 def _write_frame(ws: Any, frame: pd.DataFrame, start_row: int = 1) -> None:
     widths = [_width(str(c)) for c in frame.columns]
     for j, name in enumerate(frame.columns, start=1):
@@ -54,9 +61,11 @@ def _write_frame(ws: Any, frame: pd.DataFrame, start_row: int = 1) -> None:
             if isinstance(cell.value, int):
                 cell.number_format = INT_FORMAT
             elif isinstance(cell.value, float):
-                cell.number_format = INT_FORMAT if cell.value.is_integer() else FLOAT_FORMAT
-            widths[j - 1] = max(widths[j - 1], _width(str(cell.value or ""))
-                                if not isinstance(cell.value, float) else 14)
+                cell.number_format = _float_format(cell.value)
+            widths[j - 1] = max(
+                widths[j - 1],
+                _width(str(cell.value or "")) if not isinstance(cell.value, float) else 14,
+            )
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(width, 60)
     ws.freeze_panes = ws.cell(start_row + 1, 1)

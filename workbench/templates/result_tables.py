@@ -69,7 +69,14 @@ def _anova(r: dict[str, Any]) -> list[Table]:
             (t["group_1"], t["group_2"], t["difference"], t["ci_low"], t["ci_high"], t["p_value"])
             for t in r["tukey"]
         ],
-        columns=["群1", "群2", "平均の差", "信頼区間（下限）", "信頼区間（上限）", "p 値（調整済み）"],
+        columns=[
+            "群1",
+            "群2",
+            "平均の差",
+            "信頼区間（下限）",
+            "信頼区間（上限）",
+            "p 値（調整済み）",
+        ],
     )
     return [
         _groups(r),
@@ -80,9 +87,9 @@ def _anova(r: dict[str, Any]) -> list[Table]:
 
 def _describe(r: dict[str, Any]) -> list[Table]:
     rows = [
-        {"グループ": group, "列": column, **stats}
-        for group, columns in r["table"].items()
-        for column, stats in columns.items()
+        {"列": column, "グループ": group, **stats}
+        for column, groups in r["table"].items()
+        for group, stats in groups.items()
     ]
     return [Table("記述統計", pd.DataFrame(rows))]
 
@@ -90,14 +97,14 @@ def _describe(r: dict[str, Any]) -> list[Table]:
 def _correlation(r: dict[str, Any]) -> list[Table]:
     pairs = pd.DataFrame(r["pairs"]).rename(
         columns={
-            "x": "列1",
-            "y": "列2",
+            "column_1": "列1",
+            "column_2": "列2",
             "n": "件数",
-            "pearson": "相関係数（Pearson）",
+            "pearson_r": "相関係数（Pearson）",
             "ci_low": "信頼区間（下限）",
             "ci_high": "信頼区間（上限）",
             "p_value": "p 値",
-            "spearman": "順位相関（Spearman）",
+            "spearman_rho": "順位相関（Spearman）",
             "spearman_p": "順位相関の p 値",
         }
     )
@@ -106,7 +113,10 @@ def _correlation(r: dict[str, Any]) -> list[Table]:
 
 def _crosstab(r: dict[str, Any]) -> list[Table]:
     def grid(cells: dict[str, dict[str, Any]]) -> pd.DataFrame:
-        frame = pd.DataFrame(cells).T.reindex(index=r["row_levels"], columns=r["column_levels"])
+        total = ["計"] if "計" in cells else []  # the margins the counts table carries
+        rows, columns = r["row_levels"] + total, r["column_levels"] + total
+        frame = pd.DataFrame(cells).T.reindex(index=[x for x in rows if x in cells])
+        frame = frame.reindex(columns=[c for c in columns if c in frame.columns])
         return frame.reset_index(names=r["row"])
 
     rows = {

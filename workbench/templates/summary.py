@@ -9,6 +9,7 @@ one caution that matters most.  The report's body keeps the technical detail.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -87,6 +88,30 @@ def _higher(a: str, b: str, diff: float, unit: str) -> str:
     return f"「{a}」は「{b}」より平均で{amount(abs(diff), unit)}{word}なっています"
 
 
+def _span(r: dict[str, Any], unit: str) -> str:
+    """The confidence interval in words, as "higher by between a and b"."""
+    low, high = r.get("ci_low"), r.get("ci_high")
+    if low is None or high is None:
+        return ""
+    if r["test"] == "one_sample":
+        return (
+            f"データから見て、本当の平均はおよそ{amount(low, unit)}から{amount(high, unit)}の"
+            "間と考えられます。"
+        )
+    a = r["groups"][0]
+    if low > 0 or high < 0:
+        word = "高い" if low > 0 else "低い"
+        small, large = sorted((abs(low), abs(high)))
+        return (
+            f"データから見て、本当の差は「{a}」のほうがおよそ{amount(small, unit)}から"
+            f"{amount(large, unit)}{word}範囲と考えられます。"
+        )
+    return (
+        f"データから見て、本当の差は「{a}」のほうが{amount(abs(low), unit)}低いから"
+        f"{amount(high, unit)}高いまでの範囲で、差がない可能性もあります。"
+    )
+
+
 def _ttest(r: dict[str, Any]) -> list[str]:
     unit = unit_of(r["value"])
     groups, means, diff = r["groups"], r["means"], r["mean_difference"]
@@ -106,14 +131,10 @@ def _ttest(r: dict[str, Any]) -> list[str]:
             f"{amount(means[b], unit)}で、{same}{_higher(a, b, diff, unit)}"
             f"（件数は{r['n'][a]}件と{r['n'][b]}件）。"
         )
-    low, high = r.get("ci_low"), r.get("ci_high")
-    span = (
-        f"データから見て、本当の差はおよそ{amount(low, unit)}から{amount(high, unit)}の間と"
-        "考えられます。"
-        if low is not None and high is not None
-        else ""
+    span = _span(r, unit)
+    caution = (
+        "比べた2つの集まりが、比べたい点以外でも違っていないか（対象の選び方）に注意が必要です。"
     )
-    caution = "比べた2つの集まりが、比べたい点以外でも違っていないか（対象の選び方）に注意が必要です。"
     return [s for s in (first, _chance(r, "この差"), span, _caution(r, caution)) if s]
 
 
@@ -132,11 +153,10 @@ def _anova(r: dict[str, Any]) -> list[str]:
 
 
 def _describe(r: dict[str, Any]) -> list[str]:
-    table = r["table"]
-    overall = table.get("全体") or next(iter(table.values()))
     parts = []
     for column in r["values"]:
-        stats = overall[column]
+        by_group = r["table"][column]
+        stats = by_group.get("全体") or next(iter(by_group.values()))
         unit = unit_of(column)
         parts.append(
             f"「{column}」は{stats['件数']}件で、平均{amount(stats['平均'], unit)}、"
@@ -154,17 +174,22 @@ def _describe(r: dict[str, Any]) -> list[str]:
 def _strength(value: float) -> str:
     size = abs(value)
     level = "強い" if size >= 0.7 else "中程度の" if size >= 0.4 else "弱い"
-    return level + ("正の関係（一方が大きいほど他方も大きい）" if value > 0 else "負の関係（一方が大きいほど他方は小さい）")
+    return level + (
+        "正の関係（一方が大きいほど他方も大きい）"
+        if value > 0
+        else "負の関係（一方が大きいほど他方は小さい）"
+    )
 
 
 def _correlation(r: dict[str, Any]) -> list[str]:
-    pairs = sorted(r["pairs"], key=lambda p: -abs(p["pearson"] or 0))
+    pairs = sorted(r["pairs"], key=lambda p: -abs(p["pearson_r"] or 0))
     best = pairs[0]
     return [
         f"{'、'.join(f'「{c}」' for c in r['values'])}の関係の強さを調べました"
         f"（{len(r['pairs'])}組）。",
-        f"最も関係が強いのは「{best['x']}」と「{best['y']}」で、{_strength(best['pearson'])}が"
-        f"見られます（{best['n']}件、−1から1の目盛りで{fmt(best['pearson'], 2)}）。",
+        f"最も関係が強いのは「{best['column_1']}」と「{best['column_2']}」で、"
+        f"{_strength(best['pearson_r'])}が見られます"
+        f"（{best['n']}件、−1から1の目盛りで{fmt(best['pearson_r'], 2)}）。",
         "この関係は、" + (CHANCE_YES if (best["p_value"] or 1) < r["alpha"] else CHANCE_NO) + "。",
         _caution(r, NOT_CAUSE),
     ]
@@ -176,7 +201,7 @@ def _crosstab(r: dict[str, Any]) -> list[str]:
         (n, row, col)
         for row, cols in counts.items()
         for col, n in cols.items()
-        if isinstance(n, int | float)
+        if isinstance(n, int | float) and "計" not in (row, col)
     ]
     n, row, col = max(cells) if cells else (None, "", "")
     what = f"「{r['row']}」と「{r['column']}」" if r.get("column") else f"「{r['row']}」"
@@ -216,33 +241,47 @@ def _regression(r: dict[str, Any]) -> list[str]:
         f"ほかの項目が同じなら、「{term}」が1{unit_x}多いと「{dependent}」は平均で"
         f"{amount(abs(c['estimate'] or 0), unit)}{word}。"
     )
-    chance = "この関係は、" + (
-        CHANCE_YES if (c.get("p_value") or 1) < r["alpha"] else CHANCE_NO
-    ) + "。"
+    chance = (
+        "この関係は、" + (CHANCE_YES if (c.get("p_value") or 1) < r["alpha"] else CHANCE_NO) + "。"
+    )
     return [first, second, chance, _caution(r, NOT_CAUSE)]
+
+
+def _per_units(log_odds: float) -> tuple[int, float]:
+    """(units, ratio): per 1 unit, or per 10, 100 … units when one unit changes too little
+    to read (人口 +1人: ×1.001 says nothing; +100人: ×1.1 does)."""
+    per = 1
+    while abs(math.exp(log_odds * per) - 1) < 0.05 and per < 10**9 and log_odds:
+        per *= 10
+    return per, math.exp(log_odds * per)
 
 
 def _logistic(r: dict[str, Any]) -> list[str]:
     terms = _terms(r)
     term, c = max(terms, key=lambda tc: abs(tc[1].get("z") or 0))
-    ratio = c.get("odds_ratio") or 1
+    per, ratio = _per_units(c.get("estimate") or 0.0)
     share = r["events"] / r["n"] * 100 if r["n"] else 0
     return [
         f"「{r['outcome']}」が「{r['event']}」となるかどうかを"
         f"{'、'.join(f'「{t}」' for t, _ in terms)}で説明しました"
         f"（{r['n']}件のうち{r['events']}件、{share:.0f}%が「{r['event']}」）。",
-        f"ほかの項目が同じなら、「{term}」が1{unit_of(term)}多いと「{r['event']}」となる見込みは"
-        f"約{fmt(ratio, 3)}倍になります。",
+        f"ほかの項目が同じなら、「{term}」が{per:,}{unit_of(term)}多いと「{r['event']}」となる"
+        f"見込みは約{fmt(ratio, 3)}倍になります。",
         "この関係は、" + (CHANCE_YES if (c.get("p_value") or 1) < r["alpha"] else CHANCE_NO) + "。",
         _caution(r, NOT_CAUSE),
     ]
+
+
+def _when(label: Any) -> str:
+    text = str(label)
+    return f"{text}年" if re.fullmatch(r"\d{4}", text) else text
 
 
 def _trend(r: dict[str, Any]) -> list[str]:
     unit = unit_of(r["value"])
     word = "増えて" if r["slope"] > 0 else "減って"
     return [
-        f"「{r['value']}」は{r['start']}から{r['end']}までの{r['n']}時点で、"
+        f"「{r['value']}」は{_when(r['start'])}から{_when(r['end'])}までの{r['n']}時点で、"
         f"{amount(r['first_value'], unit)}から{amount(r['last_value'], unit)}に変わりました。",
         f"全体の傾きでは{r['slope_unit']}平均{amount(abs(r['slope']), unit)}{word}います。",
         _chance(r, "この増減の傾向"),
