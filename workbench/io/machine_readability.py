@@ -126,7 +126,7 @@ class Finding:
     def where(self) -> str:
         shown = "、".join(self.cells[:SHOWN_CELLS])
         rest = len(self.cells) - SHOWN_CELLS
-        return shown + (f" ほか{rest}セル" if rest > 0 else "")
+        return shown + (f" ほか{rest}か所" if rest > 0 else "")
 
 
 @dataclass

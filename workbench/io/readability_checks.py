@@ -38,7 +38,7 @@ class _Layout:
     data: list[int]
     columns: list[int]
     blank_rows: list[int]
-    second_heading: int | None
+    second_headings: list[int]
     notes_inside: list[int]
 
 
@@ -86,7 +86,10 @@ def _layout(sheet: _Sheet, heading: list[int]) -> _Layout:
     columns = [j for j in range(raw.shape[1]) if raw.iloc[grid_rows, j].notna().any()]
     blank = [i for i in range(heading[-1] + 1, last) if i not in filled]
     width = len(columns)
-    second = next((i for i in data if i - 1 in blank and _is_heading_like(raw, i, width)), None)
+    # A block title (one cell, e.g. a disease name) may sit between the blank row and the
+    # next table's heading.
+    starts = [i for i in data if {i - 1, i - 2} & set(blank)]
+    second = [i for i in starts if _is_heading_like(raw, i, width)]
     return _Layout(heading, data, columns, blank, second, sorted(n for n in notes if n < last))
 
 
@@ -98,12 +101,11 @@ def _is_number_like(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     number, note = _parse_text(value)
+    text = normalize_text(value)
     return (
         not pd.isna(number)
         or not (note or "").startswith(_CANNOT)
-        or bool(
-            _WITH_UNIT.match(normalize_text(value)) or _TWO_NUMBERS.match(normalize_text(value))
-        )
+        or bool(_WITH_UNIT.match(text) or _TWO_NUMBERS.match(text) or _NOTE_MARK.match(text))
     )
 
 
@@ -183,11 +185,14 @@ def _check_layout(sheet: _Sheet, layout: _Layout, out: _Collector, excel: bool) 
         out.add("1-13", "表の途中の空行", i, first, f"{i + 1}行目")
     for i in layout.notes_inside:
         out.add("1-13", "データの行の間にある注記", i, first)
-    if layout.second_heading is not None:
-        i = layout.second_heading
+    for i in layout.second_headings:
         out.add("1-14", "空行の下から別の表（見出しの行）が始まっている", i, first, f"{i + 1}行目")
-    for j in _number_columns(raw, layout):
-        for i in layout.data:
+    numbers = _number_columns(raw, layout)
+    # Blank number cells count only on rows that hold numbers: a section label row such
+    # as （再掲） has no values by design.
+    valued = [i for i in layout.data if any(_is_number_like(raw.iat[i, j]) for j in numbers)]
+    for j in numbers:
+        for i in valued:
             _number_cell(out, raw.iat[i, j], i, j, excel)
     by_column: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for (i, j), mark in sheet.styled.items():
