@@ -60,13 +60,19 @@ class _Collector:
         ]
 
 
-def _header_rows(sheet: _Sheet, path: Path) -> list[int]:
-    """The heading rows as the workbench reads them (read_table), else the first guess."""
+def _read(path: Path, sheet: str | None) -> pd.DataFrame | DataFileError:
+    """The sheet as the workbench reads it (read_table), or the reader's error."""
     try:
-        table = read_table(path, sheet=sheet.title) if sheet.title else read_table(path)
+        return read_table(path, sheet=sheet)
+    except DataFileError as error:
+        return error
+
+
+def _header_rows(sheet: _Sheet, table: pd.DataFrame | DataFileError) -> list[int]:
+    """The heading rows as the workbench reads them, else the first guess."""
+    if isinstance(table, pd.DataFrame):
         return [r - 1 for r in table.attrs["header_rows"]]
-    except DataFileError:
-        return [find_header_row(sheet.raw)]
+    return [find_header_row(sheet.raw)]
 
 
 def _is_heading_like(raw: pd.DataFrame, i: int, width: int) -> bool:
@@ -109,7 +115,18 @@ def _is_number_like(value: Any) -> bool:
     )
 
 
-def _number_columns(raw: pd.DataFrame, layout: _Layout) -> list[int]:
+class _Grid:
+    """Cell access by (row, column) on plain lists: DataFrame.iat per cell is slow."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.rows = frame.to_numpy(dtype=object).tolist()
+        self.iat = self
+
+    def __getitem__(self, key: tuple[int, int]) -> Any:
+        return self.rows[key[0]][key[1]]
+
+
+def _number_columns(raw: Any, layout: _Layout) -> list[int]:
     found = []
     for j in layout.columns:
         values = [raw.iat[i, j] for i in layout.data if not _is_missing(raw.iat[i, j])]
@@ -143,8 +160,8 @@ def _number_cell(out: _Collector, value: Any, i: int, j: int, excel: bool) -> No
 
 
 def _check_cells(sheet: _Sheet, layout: _Layout | None, out: _Collector) -> None:
-    raw = sheet.raw
-    for (i, j), value in _cells(raw):
+    raw = _Grid(sheet.raw)
+    for (i, j), value in _cells(sheet.raw):
         if isinstance(value, str) and (chars := platform_characters(value)):
             out.add("1-10", f"機種依存文字・半角カナ（{chars}）", i, j)
     for i, j in sheet.formulas:
@@ -171,8 +188,8 @@ def _check_cells(sheet: _Sheet, layout: _Layout | None, out: _Collector) -> None
 
 
 def _check_layout(sheet: _Sheet, layout: _Layout, out: _Collector, excel: bool) -> None:
-    raw = sheet.raw
-    grid = heading_grid(raw, layout.heading, sheet.merged)
+    grid = heading_grid(sheet.raw, layout.heading, sheet.merged)
+    raw = _Grid(sheet.raw)
     for j in layout.columns:
         has_data = any(not _is_missing(raw.iat[i, j]) for i in layout.data)
         if has_data and all(_is_missing(row[j]) for row in grid):
@@ -214,10 +231,11 @@ def _cells(raw: pd.DataFrame) -> list[tuple[tuple[int, int], Any]]:
     ]
 
 
-def readability(path: Path, sheet: str | None) -> tuple[bool, list[str]]:
+def readability(table: pd.DataFrame | DataFileError) -> tuple[bool, list[str]]:
     """Whether the workbench's reader can read the sheet, and how (Japanese lines)."""
+    if isinstance(table, DataFileError):
+        return False, [f"ワークベンチでは読めません: {table}"]
     try:
-        table = read_table(path, sheet=sheet)
         cleaned, notes = clean_table(table)
         excluded = find_non_data_rows(table, cleaned)
     except DataFileError as error:
@@ -259,11 +277,12 @@ def check_file(path: str | Path, sheet: str | None = None) -> list[SheetCheck]:
             check.reading = ["空のシートです（確認しません）"]
             checks.append(check)
             continue
-        layout = _layout(item, _header_rows(item, path))
+        table = _read(path, item.title)
+        layout = _layout(item, _header_rows(item, table))
         _check_cells(item, layout, out)
         if layout.data:
             _check_layout(item, layout, out, excel)
         check.findings = out.findings()
-        check.readable, check.reading = readability(path, item.title)
+        check.readable, check.reading = readability(table)
         checks.append(check)
     return checks
