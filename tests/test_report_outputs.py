@@ -377,3 +377,47 @@ def test_read_back_bites_on_a_wrong_number():
     with pytest.raises(AssertionError):
         check_word("< 0.001", 0.002, "値", "p 値")
     check_word("1.744", 1.744444, "値", "平均の差")
+
+
+def test_summary_of_hand_made_results():
+    from workbench.templates.summary import summarize, unit_of
+
+    assert unit_of("睡眠時間の増加（時間）") == "時間" and unit_of("人口") == ""
+    paired = {
+        "template": "ttest",
+        "test": "paired",
+        "value": "睡眠時間の増加（時間）",
+        "groups": ["薬B", "薬A"],
+        "means": {"薬B": 2.33, "薬A": 0.75},
+        "n": {"薬B": 10, "薬A": 10},
+        "mean_difference": 1.58,
+        "ci_low": -0.2,
+        "ci_high": 3.1,
+        "significant": False,
+        "caveats": ["x"],
+    }
+    text = summarize(paired)
+    assert "「薬B」は「薬A」より平均で1.58時間高く" in text[0] and "同じ対象どうし" in text[0]
+    assert "はっきりした違いがあるとまでは言えません" in text[1]
+    assert "0.2時間低いから3.1時間高いまでの範囲で、差がない可能性" in text[2]
+    assert "確認してほしい点が1件" in text[3] and not jargon_in(text)
+    regression = {
+        "template": "regression",
+        "dependent": "利用者数（人）",
+        "coefficients": {
+            "Intercept": {"estimate": 1.0, "t": 1.0, "p_value": 0.5},
+            "C(地域)[T.B市]": {"estimate": -3.5, "t": -3.0, "p_value": 0.01},
+            "人口": {"estimate": 0.1, "t": 1.0, "p_value": 0.3},
+        },
+        "r_squared": 0.5,
+        "n": 30,
+        "alpha": 0.05,
+        "caveats": [],
+    }
+    text = summarize(regression)
+    assert text[0].startswith("「利用者数（人）」の違いを「地域」、「人口」で説明")
+    assert (
+        "「地域」が「B市」のときは、基準のグループより「利用者数（人）」が平均で3.5人少なく"
+        in text[1]
+    )
+    assert not jargon_in(text)

@@ -188,7 +188,7 @@ def _correlation(r: dict[str, Any]) -> list[str]:
         f"{'、'.join(f'「{c}」' for c in r['values'])}の関係の強さを調べました"
         f"（{len(r['pairs'])}組）。",
         f"最も関係が強いのは「{best['column_1']}」と「{best['column_2']}」で、"
-        f"{_strength(best['pearson_r'])}が見られます"
+        f"{_strength(best['pearson_r'] or 0.0)}が見られます"
         f"（{best['n']}件、−1から1の目盛りで{fmt(best['pearson_r'], 2)}）。",
         "この関係は、" + (CHANCE_YES if (best["p_value"] or 1) < r["alpha"] else CHANCE_NO) + "。",
         _caution(r, NOT_CAUSE),
@@ -227,20 +227,39 @@ def _terms(r: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [(t, c) for t, c in r["coefficients"].items() if t not in ("Intercept", "切片")]
 
 
+_CATEGORY = re.compile(r"(?:C\()?(.*?)\)?\[T\.(.*)\]")  # 地域[T.B市], C(地域)[T.B市]
+
+
+def _variables(terms: list[tuple[str, Any]]) -> str:
+    """The columns behind the terms, once each: 「地域」、「人口」 (not 地域[T.B市])."""
+    names = [m.group(1) if (m := _CATEGORY.fullmatch(t)) else t for t, _ in terms]
+    return "、".join(f"「{n}」" for n in dict.fromkeys(names)) or "定数だけ"
+
+
 def _regression(r: dict[str, Any]) -> list[str]:
     dependent, terms = r["dependent"], _terms(r)
     share = (r.get("r_squared") or 0) * 100
     first = (
-        f"「{dependent}」の違いを{'、'.join(f'「{t}」' for t, _ in terms)}で説明するモデルを作り、"
+        f"「{dependent}」の違いを{_variables(terms)}で説明するモデルを作り、"
         f"{r['n']}件のデータで、ばらつきの約{share:.0f}%を説明できました。"
     )
+    if not terms:
+        return [first, _caution(r, NOT_CAUSE)]
     term, c = max(terms, key=lambda tc: abs(tc[1].get("t") or 0))
-    word = "増えます" if (c["estimate"] or 0) > 0 else "減ります"
-    unit, unit_x = unit_of(dependent), unit_of(term)
-    second = (
-        f"ほかの項目が同じなら、「{term}」が1{unit_x}多いと「{dependent}」は平均で"
-        f"{amount(abs(c['estimate'] or 0), unit)}{word}。"
-    )
+    size = amount(abs(c["estimate"] or 0), unit_of(dependent))
+    more = (c["estimate"] or 0) > 0
+    level = _CATEGORY.fullmatch(term)
+    if level:
+        column, value = level.groups()
+        second = (
+            f"ほかの項目が同じなら、「{column}」が「{value}」のときは、基準のグループより"
+            f"「{dependent}」が平均で{size}{'多く' if more else '少なく'}なります。"
+        )
+    else:
+        second = (
+            f"ほかの項目が同じなら、「{term}」が1{unit_of(term)}多いと「{dependent}」は平均で"
+            f"{size}{'増えます' if more else '減ります'}。"
+        )
     chance = (
         "この関係は、" + (CHANCE_YES if (c.get("p_value") or 1) < r["alpha"] else CHANCE_NO) + "。"
     )
@@ -258,12 +277,16 @@ def _per_units(log_odds: float) -> tuple[int, float]:
 
 def _logistic(r: dict[str, Any]) -> list[str]:
     terms = _terms(r)
+    if not terms:
+        return [
+            f"「{r['outcome']}」が「{r['event']}」となったのは{r['n']}件のうち{r['events']}件です。"
+        ]
     term, c = max(terms, key=lambda tc: abs(tc[1].get("z") or 0))
     per, ratio = _per_units(c.get("estimate") or 0.0)
     share = r["events"] / r["n"] * 100 if r["n"] else 0
     return [
         f"「{r['outcome']}」が「{r['event']}」となるかどうかを"
-        f"{'、'.join(f'「{t}」' for t, _ in terms)}で説明しました"
+        f"{_variables(terms)}で説明しました"
         f"（{r['n']}件のうち{r['events']}件、{share:.0f}%が「{r['event']}」）。",
         f"ほかの項目が同じなら、「{term}」が{per:,}{unit_of(term)}多いと「{r['event']}」となる"
         f"見込みは約{fmt(ratio, 3)}倍になります。",
