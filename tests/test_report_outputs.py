@@ -222,9 +222,9 @@ def check_word(text: str, value: Any, column: str, key: Any) -> None:
     if text.startswith("<"):  # "< 0.001": a p value below the shown limit
         assert p_value and value < 0.001
         return
-    # 4 significant digits (fmt) or 3 decimals (p values)
+    # half a unit of the last digit shown: 4 significant digits (fmt), 3 decimals (p)
     assert math.isclose(
-        word_number(text), value, rel_tol=1e-3, abs_tol=6e-4 if p_value else 1e-12
+        word_number(text), value, rel_tol=5.01e-4, abs_tol=5.01e-4 if p_value else 1e-12
     ), (
         key,
         column,
