@@ -217,3 +217,18 @@ def test_csv_files_heading_gaps_and_stacked_tables(capsys):
 def test_old_excel_is_unreadable_exit_2(capsys):
     assert cli.main(["check", str(REALDATA / "traffic_2018_12.xls")]) == 2
     assert ".xls" in capsys.readouterr().err
+
+
+def test_sheet_the_workbench_cannot_read_is_reported_not_fatal(tmp_path, capsys):
+    def edit(ws: Any) -> None:
+        memo = ws.parent.create_sheet("メモ")
+        for _ in range(25):
+            memo.append([None])
+        memo.append(["担当: 統計課"])  # below row 20: no heading can be found
+
+    path = book(tmp_path / "memo.xlsx", edit=edit)
+    checks = {c.sheet: c for c in check_file(path)}
+    assert checks["表"].readable and checks["表"].findings == []
+    assert not checks["メモ"].readable and "読めません" in checks["メモ"].reading[0]
+    assert cli.main(["check", str(path), "--sheet", "表"]) == 0
+    assert cli.main(["check", str(path), "--sheet", "ない"]) == 2

@@ -72,7 +72,10 @@ def _header_rows(sheet: _Sheet, table: pd.DataFrame | DataFileError) -> list[int
     """The heading rows as the workbench reads them, else the first guess."""
     if isinstance(table, pd.DataFrame):
         return [r - 1 for r in table.attrs["header_rows"]]
-    return [find_header_row(sheet.raw)]
+    try:
+        return [find_header_row(sheet.raw)]
+    except DataFileError:  # nothing in the first rows: treat row 1 as the heading
+        return [0]
 
 
 def _is_heading_like(raw: pd.DataFrame, i: int, width: int) -> bool:
