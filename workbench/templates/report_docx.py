@@ -53,8 +53,7 @@ def _table(document: Any, frame: pd.DataFrame) -> None:
     table = document.add_table(rows=1, cols=len(frame.columns))
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
-        cell.text = str(name)
-        cell.paragraphs[0].runs[0].bold = True
+        cell.paragraphs[0].add_run(str(name)).bold = True
     for row in frame.itertuples(index=False, name=None):
         cells = table.add_row().cells
         for j, (cell, value) in enumerate(zip(cells, row, strict=True)):
