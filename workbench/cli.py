@@ -159,12 +159,26 @@ def _template_run(args: argparse.Namespace) -> int:
         header_row=args.header_row,
         where=args.where or [],
         keep_totals=args.keep_totals,
+        source=args.source or "",
     )
     print(result.get("conclusion", ""))
     out = Path(args.out)
     for name in templates.OUTPUTS:
         print(f"作成しました: {out / name}")
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from workbench.io.machine_readability import report_lines
+    from workbench.io.readability_checks import check_file
+
+    checks = check_file(args.file, sheet=args.sheet)
+    print("\n".join(report_lines(Path(args.file), checks)))
+    print(
+        "（ルール: 総務省「統計表における機械判読可能なデータの表記方法の統一ルール」の"
+        "チェック項目番号。デジタル庁「行政データにおける機械可読性に関するルール」も同じ考え方です）"
+    )
+    return 1 if any(check.findings for check in checks) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -265,13 +279,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--course-root", type=Path, default=grading_dir(), help="nbgrader のコースフォルダ"
     )
     grader.set_defaults(handler=_grade)
+    check = commands.add_parser(
+        "check",
+        help="CSV・Excel ファイルが機械判読のルールに合っているかを調べる"
+        "（終了コード 0: 問題なし、1: ルールに合わない点あり、2: ファイルを開けない）",
+    )
+    check.add_argument("file", help="調べるファイル（CSV・Excel）")
+    check.add_argument("--sheet", default=None, help="調べるシート（省略時はすべてのシート）")
+    check.set_defaults(handler=_check)
     tpl = commands.add_parser(
         "template", help="分析テンプレート（t検定・回帰・クロス集計など）でレポートを作る"
     ).add_subparsers(dest="action", required=True)
     tpl.add_parser("list", help="テンプレートとパラメータの一覧").set_defaults(
         handler=_template_list
     )
-    tpl_run = tpl.add_parser("run", help="テンプレートを実行して report.html と result.json を作る")
+    tpl_run = tpl.add_parser(
+        "run",
+        help="テンプレートを実行して report.html・report.docx・results.xlsx・result.json を作る",
+    )
     tpl_run.add_argument("name", help="テンプレート名（template list で確認）")
     tpl_run.add_argument("--data", required=True, help="データファイル（CSV・Excel）")
     tpl_run.add_argument(
@@ -298,6 +323,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-totals",
         action="store_true",
         help="総数・合計・小計などの行を除かずに残す（既定では除いてレポートに記録）",
+    )
+    tpl_run.add_argument(
+        "--source",
+        default=None,
+        metavar="出典",
+        help="レポートに書くデータの出典（例: 総務省「人口推計」令和6年10月1日現在）",
     )
     tpl_run.add_argument("--out", required=True, help="出力フォルダ")
     tpl_run.set_defaults(handler=_template_run)

@@ -123,7 +123,8 @@ def _frame_below_header(
         for j in range(raw.shape[1])
         if any(not _is_missing(g[j]) for g in grid) or body.iloc[:, j].notna().any()
     ]
-    names = [joined_names(grid)[j] for j in keep]
+    joined = joined_names(grid)  # once: per column it made wide sheets (SSDSE) quadratic
+    names = [joined[j] for j in keep]
     body = body.iloc[:, keep].dropna(how="all").copy()
     body = body.set_axis(body.index + 1, axis=0)  # 1-based, as in Excel
     if merged:  # only a merged heading cell can cover a label split over columns

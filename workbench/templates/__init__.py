@@ -5,8 +5,9 @@ A template is ``templates/NAME.ipynb``: a papermill notebook with a cell tagged
 parameter, required parameters).  ``run`` reads and cleans the data file once
 (io.read_table + io.clean_table + 和暦 columns), checks the parameters with the same
 function the notebook uses (analyses.ANALYSES), executes the notebook with papermill in a
-temporary folder, renders HTML without code, and only then moves report.ipynb,
-report.html and result.json into the output folder.
+temporary folder, renders HTML without code, writes the Word and Excel reports
+(content.ReportContent: the same 作成日, 出典 and 要旨 in all three), and only then moves
+every output into the output folder.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: Files a finished run leaves in the output folder.
-OUTPUTS = ("report.ipynb", "report.html", "result.json")
+OUTPUTS = ("report.ipynb", "report.html", "report.docx", "results.xlsx", "result.json")
 #: Parameters the runner fills in; users never pass them.
 INTERNAL = {"data_path", "result_path"}
 
@@ -191,11 +192,13 @@ def _execute(info: TemplateInfo, work: Path, parameters: dict[str, Any]) -> None
         ) from None
 
 
-def _render_html(work: Path, title: str) -> None:
+def _render_html(work: Path, title: str, header: str = "") -> None:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(work / "report.ipynb", as_version=4)
     nb.metadata["title"] = title  # the browser tab / file name shown when shared
+    if header:  # 作成日, 出典 and 要旨 under the notebook's title cell, in the HTML only
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell(header))
     exporter = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
@@ -203,6 +206,27 @@ def _render_html(work: Path, title: str) -> None:
     # nbconvert writes <html> or <html lang="en">: the report is Japanese.
     body = re.sub(r"<html[^>]*>", '<html lang="ja">', body, count=1)
     (work / "report.html").write_text(body, encoding="utf-8")
+
+
+def _write_reports(work: Path, title: str, notes: pd.DataFrame, source: str) -> None:
+    """report.html, report.docx and results.xlsx from one ReportContent; result.json gains
+    a ``report`` block (作成日, 出典, 要旨) so the app and other tools can show the same."""
+    from workbench.templates.content import ReportContent
+    from workbench.templates.report_docx import write_docx
+    from workbench.templates.report_xlsx import write_xlsx
+
+    result = json.loads((work / "result.json").read_text(encoding="utf-8"))
+    content = ReportContent.from_run(title, result, notes, work / "report.ipynb", source)
+    _render_html(work, title, content.markdown_header())
+    write_docx(content, work / "report.docx")
+    write_xlsx(content, work / "results.xlsx")
+    result["report"] = {
+        "created": content.created.isoformat(),
+        "source": source or None,
+        "summary": content.summary,
+    }
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    (work / "result.json").write_text(text, encoding="utf-8")
 
 
 def _publish(work: Path, out: Path) -> None:
@@ -276,8 +300,12 @@ def run(
     header_row: int | None = None,
     where: list[str] | None = None,
     keep_totals: bool = False,
+    source: str = "",
 ) -> dict[str, Any]:
-    """Run template NAME on DATA; write report.ipynb/.html and result.json into OUT."""
+    """Run template NAME on DATA; write the reports (OUTPUTS) into OUT.
+
+    ``source`` is the データの出典 shown in every report (e.g. 総務省「人口推計」).
+    """
     info = get(name)
     values, df, notes, _ = analyse(
         name, data, params, sheet=sheet, header_row=header_row, where=where, keep_totals=keep_totals
@@ -310,6 +338,6 @@ def run(
         )
         if not (work / "result.json").is_file():
             raise TemplateError(f"テンプレート「{name}」が result.json を書きませんでした")
-        _render_html(work, f"{info.title}（{Path(data).name}）")
+        _write_reports(work, f"{info.title}（{Path(data).name}）", notes, source)
         _publish(work, out)
     return json.loads((out / "result.json").read_text(encoding="utf-8"))
