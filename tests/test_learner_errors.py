@@ -76,8 +76,17 @@ def test_reading_a_cp932_csv_as_utf8_suggests_cp932():
     assert explanation.key == "encoding" and 'encoding="cp932"' in explanation.fix
 
 
+def test_reading_cp932_only_characters_as_shift_jis_suggests_cp932():
+    data = "施設名,利用者数\n髙島図書館,120\n".encode("cp932")  # 髙 is not in shift_jis
+    explanation = explain(
+        raised('pd.read_csv(buffer, encoding="shift_jis")', {"buffer": io.BytesIO(data)})
+    )
+    assert explanation.key == "encoding" and "shift_jis ではない" in explanation.what
+
+
 def test_negative_control_other_codecs_get_no_encoding_advice():
     assert key_of('b"\\xff".decode("ascii")') is None
+    assert key_of('b"\\x81".decode("cp932")') is None  # already cp932: other advice needed
 
 
 # --- 3. = instead of == ----------------------------------------------------------------
@@ -106,6 +115,7 @@ def test_chained_assignment_warning_is_explained():
     assert chained, [str(w.message) for w in caught]
     explanation = explain(chained[0].message)
     assert explanation.key == "chained_assignment" and ".loc" in explanation.fix
+    assert "警告" in learner_errors.as_text(explanation)
     assert frame["利用者数"].tolist() == [120, 80]  # the reason it matters: nothing changed
 
 
@@ -138,7 +148,7 @@ def test_the_value_that_is_not_a_number_is_named():
 
 def test_negative_control_unrelated_type_and_value_errors():
     assert key_of("len(5)") is None
-    assert key_of('import math\nmath.sqrt(-1)') is None
+    assert key_of("import math\nmath.sqrt(-1)") is None
 
 
 # --- 6. NameError ----------------------------------------------------------------------

@@ -29,6 +29,11 @@ pytestmark = pytest.mark.slow
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 HINT_1 = "❌ 合計が 100 です。欠損値の行まで 0 として数えていませんか？"
+SETUP = (
+    'import pandas as pd\nfrom workbench import checks\ndf = pd.DataFrame({"利用者数": [120, 80]})'
+)
+HIDDEN = '### BEGIN HIDDEN TESTS\nchecks.close(total, 200, "合計が違います")\n### END HIDDEN TESTS'
+
 BOX = learner_errors.TITLE
 
 
@@ -117,13 +122,11 @@ def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=0)
 
 def _source_notebook():
     cells = [
-        ("setup", {"locked": True},
-         'import pandas as pd\nfrom workbench import checks\ndf = pd.DataFrame({"利用者数": [120, 80]})'),
+        ("setup", {"locked": True}, SETUP),
         ("ex1", {"solution": True},
          '### BEGIN SOLUTION\ntotal = int(df["利用者数"].sum())\n### END SOLUTION'),
         ("t1", {"grade": True, "locked": True, "points": 1},
-         f'checks.expect(total != 100, "{HINT_1[2:]}")\nchecks.passed("演習1")\n'
-         '### BEGIN HIDDEN TESTS\nchecks.close(total, 200, "合計が違います")\n### END HIDDEN TESTS'),
+         f'checks.expect(total != 100, "{HINT_1[2:]}")\nchecks.passed("演習1")\n' + HIDDEN),
         ("ex2", {"solution": True},
          '### BEGIN SOLUTION\nshare = df["利用者数"] / 200\n### END SOLUTION'),
         ("t2", {"grade": True, "locked": True, "points": 1},
@@ -211,7 +214,7 @@ def test_graders_show_no_learner_explanations(graded, grader):
 # --- the learner's kernel -------------------------------------------------------------------
 
 LEARNER_CELLS = (
-    'import pandas as pd\nfrom workbench import checks\ndf = pd.DataFrame({"利用者数": [120, 80]})',
+    SETUP,
     'df["利用者"]',
     "if len(df) = 2:\n    print(1)",
     'df[df["利用者数"] > 100]["利用者数"] = 0',
@@ -229,7 +232,9 @@ def test_learner_kernel_explains_common_errors_above_the_traceback(tmp_path, pla
     assert "<div" in nb.cells[1].outputs[0].data["text/html"]
     error = nb.cells[1].outputs[1]
     assert error.ename == "KeyError" and "KeyError" in traceback_text(error)  # not swallowed
-    assert kinds[2] == ["display_data", "error"] and "==" in nb.cells[2].outputs[0].data["text/plain"]
+    assert (
+        kinds[2] == ["display_data", "error"] and "==" in nb.cells[2].outputs[0].data["text/plain"]
+    )
     assert nb.cells[2].outputs[1].ename == "SyntaxError"
     assert kinds[3][0] == "display_data" and ".loc" in nb.cells[3].outputs[0].data["text/plain"]
     assert "ChainedAssignmentError" in "".join(o.get("text", "") for o in nb.cells[3].outputs)

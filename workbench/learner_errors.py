@@ -39,6 +39,7 @@ class Explanation:
     cause: str  # よくある原因
     fix: str  # 直し方
     key: str = ""  # which pattern of PATTERNS explained it
+    kind: str = "エラー"  # or 警告 (a warning: the cell went on)
 
 
 # --- helpers the patterns share ---------------------------------------------------------
@@ -114,8 +115,10 @@ def _column_name(error: KeyError, match, namespace) -> Explanation | None:
 
 def _encoding(error: UnicodeDecodeError, match, namespace) -> Explanation:
     return Explanation(
-        "ファイルの文字コードが UTF-8 ではないため、読み込めませんでした（UnicodeDecodeError）。",
-        "Excel や役所のシステムが保存した日本語の CSV は、Shift_JIS（cp932）であることが多いです。",
+        f"ファイルの文字コードが {match.group(1)} ではないため、読み込めませんでした"
+        "（UnicodeDecodeError）。",
+        "Excel や役所のシステムが保存した日本語の CSV は cp932（Windows の Shift_JIS）"
+        "であることが多く、shift_jis では「髙」「①」などの文字が読めません。",
         'pd.read_csv(パス, encoding="cp932") のように encoding="cp932" を付けて読み込みましょう。',
     )
 
@@ -159,9 +162,9 @@ def _text_and_number(error: Exception, match, namespace) -> Explanation:
         what,
         "CSV の数値がカンマ（1,234）・全角数字・単位（人、円）付きで文字列のまま読み込まれたか、"
         '"10" のように引用符で囲んだ値を使っています。',
-        "df.dtypes で列の型を確かめましょう。カンマ付きなら pd.read_csv(..., thousands=\",\")、"
+        'df.dtypes で列の型を確かめましょう。カンマ付きなら pd.read_csv(..., thousands=",")、'
         'それ以外は pd.to_numeric(df["列名"], errors="coerce") で数値にします。'
-        "文字としてつなぎたいときは str(数値) か f\"...{数値}\" を使います。",
+        '文字としてつなぎたいときは str(数値) か f"...{数値}" を使います。',
     )
 
 
@@ -224,7 +227,8 @@ def _module(error: ModuleNotFoundError, match, namespace) -> Explanation:
         "import の名前のつづり違い（pandas、numpy、matplotlib.pyplot など）か、"
         "この研修環境に入っていないライブラリです。",
         (f"近い名前: {_quoted(near)}。" if near else "")
-        + "研修環境には自分でライブラリを追加できないことがあります。必要なら講師に相談しましょう。",
+        + "研修環境には自分でライブラリを追加できないことがあります。"
+        "必要なら講師に相談しましょう。",
     )
 
 
@@ -251,11 +255,11 @@ def _attribute(error: AttributeError, match, namespace) -> Explanation:
 
 def _chained_assignment(warning: Warning, match, namespace) -> Explanation:
     return Explanation(
-        "表の一部に値を入れようとしましたが、元の表は変わりません（"
-        f"{type(warning).__name__}）。",
+        f"表の一部に値を入れようとしましたが、元の表は変わりません（{type(warning).__name__}）。",
         'df[条件]["列名"] = 値 のように角かっこを続けて書くと、一時的なコピーに値が入り、'
         "元の df はそのままです。",
         'df.loc[条件, "列名"] = 値 のように .loc で行と列を一度に指定しましょう。',
+        kind="警告",
     )
 
 
@@ -272,7 +276,10 @@ class Pattern:
 #: The table of mistakes, most specific first (IndentationError is a SyntaxError).
 PATTERNS: tuple[Pattern, ...] = (
     Pattern("column_name", (KeyError,), None, _column_name),
-    Pattern("encoding", (UnicodeDecodeError,), re.compile(r"'utf-?8' codec"), _encoding),
+    Pattern(
+        "encoding", (UnicodeDecodeError,),
+        re.compile(r"'(utf-?8|shift_jis|shift-jis|sjis)' codec", re.IGNORECASE), _encoding,
+    ),
     Pattern("indentation", (IndentationError,), None, _indentation),
     Pattern(
         "assign_for_compare", (SyntaxError,), re.compile(r"Maybe you meant '=='"),
@@ -338,7 +345,10 @@ def explain(error: BaseException, namespace: Mapping[str, Any] | None = None):
 # --- showing it ---------------------------------------------------------------------------
 
 TITLE = "エラーの説明"
-FOOTER = "元のエラーメッセージはこの下です（いちばん下の行から読みましょう）。"
+FOOTER = {
+    "エラー": "元のエラーメッセージはこの下です（いちばん下の行から読みましょう）。",
+    "警告": "元の警告メッセージはこの下です。",
+}
 STYLE = (
     "border-left:6px solid #d9a400;background:#fff8dc;color:#222;padding:8px 12px;"
     "margin:4px 0;font-size:14px;line-height:1.6"
@@ -348,7 +358,7 @@ STYLE = (
 def as_text(explanation: Explanation) -> str:
     return (
         f"💡 {TITLE}\n何が起きたか: {explanation.what}\nよくある原因: {explanation.cause}\n"
-        f"直し方: {explanation.fix}\n{FOOTER}"
+        f"直し方: {explanation.fix}\n{FOOTER[explanation.kind]}"
     )
 
 
@@ -361,7 +371,7 @@ def as_html(explanation: Explanation) -> str:
     body = "".join(f"<div><b>{label}</b>: {html.escape(text)}</div>" for label, text in rows)
     return (
         f'<div class="workbench-learner-error" style="{STYLE}"><div><b>💡 {TITLE}</b></div>'
-        f'{body}<div style="color:#555">{FOOTER}</div></div>'
+        f'{body}<div style="color:#555">{FOOTER[explanation.kind]}</div></div>'
     )
 
 
