@@ -133,7 +133,7 @@ def jupyterlab(launch: lab.Launch, state: Path):
         )
     server = Server(f"http://127.0.0.1:{port}", log)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # a loaded machine (CI, shared hosts) starts slowly
         while True:
             try:
                 with urllib.request.urlopen(server.url("api/status"), timeout=5) as response:
