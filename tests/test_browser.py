@@ -4,7 +4,8 @@ Each test starts the JupyterLab that ``python -m workbench lab [--instructor]`` 
 command, environment and working directory, from ``lab.learner_launch`` and
 ``lab.instructor_launch``) on 127.0.0.1 with a random port and a token, in a temporary copy
 of the course. Screenshots go to ``artifacts/screenshots/`` (git-ignored); with
-``WORKBENCH_DOCS_SCREENSHOT=1`` the learner test also refreshes ``docs/screenshot_lab_ja.png``.
+``WORKBENCH_DOCS_SCREENSHOT=1`` the learner test also refreshes ``docs/screenshot_lab_ja.png``
+and ``docs/screenshot_check_failed.png`` (a ❌ as the learner sees it).
 """
 
 from __future__ import annotations
@@ -46,9 +47,14 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 DOCS_SCREENSHOT = REPO_ROOT / "docs" / "screenshot_lab_ja.png"
+DOCS_CHECK_FAILED = REPO_ROOT / "docs" / "screenshot_check_failed.png"
 TOKEN = "workbench-browser-test"
 EXECUTED = re.compile(r"\[\d+\]")  # an input prompt after the cell ran
 ANSWER_1 = 'usage = pd.read_csv(datasets.path("facility_usage"), encoding="cp932")'
+WRONG_ENCODING_1 = 'usage = pd.read_csv(datasets.path("facility_usage"))'
+WRONG_HEADER_1 = (
+    'usage = pd.read_csv(datasets.path("facility_usage"), encoding="cp932", header=None)'
+)
 WRITTEN_ANSWER = (
     "図書館の利用者数が最も多く、港南市の図書館は年間約19万人です。"
     "一部の月は集計中で空欄のため、合計は実際より少なく見えている点に注意が必要です。"
@@ -128,7 +134,7 @@ def jupyterlab(launch: lab.Launch, state: Path):
         )
     server = Server(f"http://127.0.0.1:{port}", log)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # a loaded machine (CI, shared hosts) starts slowly
         while True:
             try:
                 with urllib.request.urlopen(server.url("api/status"), timeout=5) as response:
@@ -314,18 +320,43 @@ def _prepare_learner_notebook(course_copy: Course) -> Path:
 
 
 def test_learner_answers_checks_validates_and_submits(course_copy, learner_server, page):
-    """(b) Answer exercise 1, see ✅, Validate succeeds, submit from the Assignment List."""
+    """(b) Answer exercise 1 (an error explained, a ❌, then ✅), Validate, submit."""
     _prepare_learner_notebook(course_copy)
     open_notebook(page, learner_server, f"{UNIT}/{NOTEBOOK}")
 
     run_cell(page, code_cell(page, "準備: この単元で使うライブラリ"))
     run_cell(page, code_cell(page, "dx_path = datasets.path"))  # the worked example
     exercise = code_cell(page, "ここに答えのコードを書いてください")
-    exercise.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.insert_text(ANSWER_1)
-    run_cell(page, exercise)
     check = code_cell(page, "確認セル（演習1）")
+
+    def answer(code: str) -> None:
+        exercise.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(code)
+        run_cell(page, exercise)
+
+    # A novice error: the learner's kernel explains it in Japanese above the traceback.
+    answer(WRONG_ENCODING_1)
+    box = exercise.locator(".workbench-learner-error")
+    expect(box).to_contain_text('encoding="cp932"')
+    expect(exercise.locator(".jp-OutputArea-output").last).to_contain_text("UnicodeDecodeError")
+    shot(page, "b_exercise1_error_explained")
+
+    # A wrong answer: the check's ❌ is the Japanese hint, without a Python traceback.
+    answer(WRONG_HEADER_1)
+    run_cell(page, check)
+    failed = check.locator(".jp-OutputArea-output")
+    expect(failed).to_have_count(1)
+    expect(failed).to_contain_text("❌")
+    assert failed.inner_text().lstrip().startswith("❌"), failed.inner_text()
+    assert "Traceback" not in failed.inner_text() and "checks.py" not in failed.inner_text()
+    check.evaluate("cell => cell.scrollIntoView({block: 'center'})")
+    page.mouse.move(5, 880)
+    screenshot = shot(page, "b_exercise1_check_failed")
+    if os.environ.get("WORKBENCH_DOCS_SCREENSHOT"):
+        shutil.copyfile(screenshot, DOCS_CHECK_FAILED)
+
+    answer(ANSWER_1)
     run_cell(page, check)
     expect(check.locator(".jp-OutputArea-output")).to_contain_text("✅ 演習1")
     check.evaluate("cell => cell.scrollIntoView({block: 'center'})")

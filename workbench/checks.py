@@ -22,7 +22,48 @@ NG = "❌"
 
 
 class CheckFailed(AssertionError):
-    """A self-check that failed; the message is the Japanese hint shown to the learner."""
+    """A self-check that failed; the message is the Japanese hint shown to the learner.
+
+    In a notebook IPython shows what :meth:`_render_traceback_` returns instead of a red
+    traceback, so the learner reads the hint first and nothing else. The exception still
+    propagates, so the cell still has an ``error`` output (ename ``CheckFailed``, evalue
+    the hint) and nbgrader still scores the test as failed.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        """The lines IPython shows for this exception: the hint, then where it stopped.
+
+        The ``Cell In[N], line L`` line is kept (without code or library frames): the
+        grader's feedback uses it to tell a visible check from a hidden test
+        (``workbench.grading.hidden_tests.failure_of``), and it tells the learner which
+        line of the check cell stopped.
+        """
+        lines = [str(self)]
+        places = _cell_places(self.__traceback__)
+        if places:
+            lines.append("（止まった場所: " + "、".join(places) + "）")
+        return lines
+
+
+def _cell_places(traceback) -> list[str]:
+    """``Cell In[N], line L`` for each frame of ``traceback`` that runs notebook code."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # checks work without IPython (plain Python, pytest)
+        return []
+    shell = get_ipython()
+    if shell is None:
+        return []
+    places = []
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        # IPython names each cell's code after the cell; this maps it back to "In[N]".
+        name = shell.compile.format_code_name(code.co_filename)
+        if name is not None:
+            label, cell = name
+            places.append(f"{label} {cell}, line {traceback.tb_lineno}")
+        traceback = traceback.tb_next
+    return places
 
 
 def fail(hint: str) -> None:

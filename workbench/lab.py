@@ -147,9 +147,33 @@ def _write_if_changed(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def learner_ipython_dir(workspace: Path) -> Path:
+    """The IPython folder of a learner's kernels (``IPYTHONDIR``): history and kernel config."""
+    return workspace / LEARNER_STATE / "ipython"
+
+
+#: The learner's kernels explain common errors in Japanese (``workbench.learner_errors``).
+#: Graders start kernels without this folder, so graded outputs never contain them.
+LEARNER_KERNEL_CONFIG = """\
+# Learner kernel settings written by `python -m workbench lab`; rewritten on every start.
+c = get_config()  # noqa: F821
+c.InteractiveShellApp.extensions = ["workbench.learner_errors"]
+"""
+
+
+def write_learner_kernel_config(workspace: Path) -> Path:
+    """Write the learner's IPython folder; return it (for ``IPYTHONDIR``)."""
+    folder = learner_ipython_dir(workspace)
+    _write_if_changed(
+        folder / "profile_default" / "ipython_kernel_config.py", LEARNER_KERNEL_CONFIG
+    )
+    return folder
+
+
 def write_learner_config(workspace: Path) -> Path:
     """Write the learner's Jupyter config folder; return it (for ``JUPYTER_CONFIG_PATH``)."""
     folder = learner_config_dir(workspace)
+    write_learner_kernel_config(workspace)
     _write_if_changed(folder / "nbgrader_config.py", learner_nbgrader_config(workspace))
     page_config = {"disabledExtensions": {name: True for name in INSTRUCTOR_LAB_PLUGINS}}
     _write_if_changed(
@@ -245,6 +269,7 @@ def learner_launch(workspace: Path, port: int | None = None, open_browser: bool 
     if env.get("JUPYTER_CONFIG_PATH"):
         extra.append(env["JUPYTER_CONFIG_PATH"])
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(extra)
+    env["IPYTHONDIR"] = str(learner_ipython_dir(workspace))
     return Launch(lab_command(workspace, port, open_browser), env, workspace)
 
 
