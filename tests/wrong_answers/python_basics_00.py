@@ -196,14 +196,11 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code='choice_ex13 = "C"',
         hint="再起動しても同じコードは同じエラー",
     ),
-    # --- 演習14: making both texts, so + joins them into "12548"
+    # --- 演習14: turning the number into text instead, so + joins them into "12548"
     WrongAnswer(
         cell="ex14",
         test="ex14_test",
-        code=(
-            'counts = {"本庁窓口": "125", "北部出張窓口": "48"}\n'
-            'total_count = counts["本庁窓口"] + counts["北部出張窓口"]'
-        ),
+        code='total_count = str(counts["本庁窓口"]) + counts["北部出張窓口"]',
         hint="文字列どうしの + は足し算ではなく、つなげるだけ",
     ),
     # --- 演習15: what to do after a ❌
