@@ -146,7 +146,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             "    else:\n"
             "        print(fee + 500)\n"
         ),
-        hint="print ではなく return で返しましょう",
+        hint="print は表示するだけなので、return で返しましょう",
     ),
     WrongAnswer(
         cell="ex9",
