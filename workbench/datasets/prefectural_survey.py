@@ -115,7 +115,9 @@ def generate(out_dir: Path, size: str, seed: int) -> None:
     n = len(replies)
     online = rng.random(n) < replies["年齢層"].map(ONLINE_USE).to_numpy()
     service_p = replies["年齢層"].map(SERVICE_SATISFIED).to_numpy() + SERVICE_ONLINE * online
-    living_p = (replies["年齢層"].map(LIVING_SATISFIED) + replies["地域"].map(LIVING_AREA)).to_numpy()
+    living_p = (
+        replies["年齢層"].map(LIVING_SATISFIED) + replies["地域"].map(LIVING_AREA)
+    ).to_numpy()
     answers = pd.DataFrame(
         {
             "調査票ID": replies["調査票ID"],
