@@ -49,3 +49,33 @@ def test_single_module_generators_keep_their_fingerprint():
     source = inspect.getsource(inspect.getmodule(dataset.generate))
     expected = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     assert dataset.fingerprint("small", 1)["generator"] == expected
+
+
+# Bytes of the default small build of datasets whose committed notebook outputs, data card
+# and model answers quote exact numbers: a generator change that alters them shows up here
+# first, with the file named, before nbval reports a changed cell output.
+PINNED_SMALL_BUILDS = {
+    "prefectural_survey": {
+        "population_frame.csv": "7c037bfb19542850e146f85ae004ad9caf2a8b138e4d96c9401b0ab181fa6286",
+        "response_rates.csv": "0bec0a825b498a4fd2c23b5b075c2fd32d6b9af720efd09da72c37cc434120e6",
+        "survey_responses.csv": "3b821b823be85752860ab76e374f318a649f63de2c36f395f6f6ae24c05e8067",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED_SMALL_BUILDS))
+def test_default_small_build_has_the_pinned_bytes(name, tmp_path):
+    folder = datasets.build(name, "small", out_dir=tmp_path / name)
+    built = {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.iterdir()
+        if not path.name.startswith(".")
+    }
+    assert built == PINNED_SMALL_BUILDS[name]
+
+
+def test_pinned_bytes_differ_for_another_seed(tmp_path):
+    # Negative control: the pin is sensitive to the data, not a constant of the build.
+    folder = datasets.build("prefectural_survey", "small", seed=2016, out_dir=tmp_path / "other")
+    digest = hashlib.sha256((folder / "survey_responses.csv").read_bytes()).hexdigest()
+    assert digest != PINNED_SMALL_BUILDS["prefectural_survey"]["survey_responses.csv"]
