@@ -83,31 +83,31 @@ WRONG_ANSWERS: list[WrongAnswer] = [
     _choice(4, "A", "オッズ比は確率の比ではありません"),
     _choice(4, "C", "因果は言えません"),
     _choice(4, "D", "確率の差（ポイント）ではありません"),
-    # ex5: log-odds (the linear predictor) taken for probabilities.
+    # ex6: log-odds (the linear predictor) taken for probabilities.
     WrongAnswer(
-        cell="ex5",
-        test="ex5_test",
+        cell="ex6",
+        test="ex6_test",
         code='p_test = fit_logit.predict(test, which="linear")\n' + CALIB,
         hint='対数オッズ（which="linear"）',
     ),
-    # ex6: 0/1 decisions instead of probabilities.
+    # ex7: 0/1 decisions instead of probabilities.
     WrongAnswer(
-        cell="ex6",
-        test="ex6_test",
+        cell="ex7",
+        test="ex7_test",
         code=SK_MODEL + "p_test_sk = model.predict(X_test)",
         hint="model.predict は0.5を境にした判定",
     ),
-    # ex6: the probability of class 0.
+    # ex7: the probability of class 0.
     WrongAnswer(
-        cell="ex6",
-        test="ex6_test",
+        cell="ex7",
+        test="ex7_test",
         code=SK_MODEL + "p_test_sk = model.predict_proba(X_test)[:, 0]",
         hint="列 0 は 0 の確率",
     ),
-    # ex6: scikit-learn's default penalty shrinks the coefficients.
+    # ex7: scikit-learn's default penalty shrinks the coefficients.
     WrongAnswer(
-        cell="ex6",
-        test="ex6_test",
+        cell="ex7",
+        test="ex7_test",
         code="model = LogisticRegression(max_iter=1000).fit(X_train, y_train)\n"
         "p_test_sk = model.predict_proba(X_test)[:, 1]",
         hint="既定（C=1.0、正則化あり）",
@@ -130,41 +130,41 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         "recall_02 = recall_score(y_test, flag_02)",
         hint="しきい値 0.5 のときの件数",
     ),
-    # ex9: AUC of the 0/1 decisions instead of the scores.
+    # ex10: AUC of the 0/1 decisions instead of the scores.
     WrongAnswer(
-        cell="ex9",
-        test="ex9_test",
+        cell="ex10",
+        test="ex10_test",
         code="auc_model = roc_auc_score(y_test, p_test >= 0.5)\n"
         'auc_age = roc_auc_score(y_test, test["築年数"])',
         hint="しきい値で切る前の予測確率 p_test",
     ),
-    # ex10: is AUC 0.62 good enough?
-    _choice(10, "A", "比べる相手は「でたらめ」ではなく今のやり方"),
-    _choice(10, "B", "「0.7 未満は使えない」という決まった基準はありません"),
-    _choice(10, "C", "p値は「係数が0でなさそうか」を示すだけ"),
-    # ex11: threshold 0.5 whatever the budget.
+    # ex11: is AUC 0.62 good enough?
+    _choice(11, "A", "比べる相手は「でたらめ」ではなく今のやり方"),
+    _choice(11, "B", "「0.7 未満は使えない」という決まった基準はありません"),
+    _choice(11, "C", "p値は「係数が0でなさそうか」を示すだけ"),
+    # ex12: threshold 0.5 whatever the budget.
     WrongAnswer(
-        cell="ex11",
-        test="ex11_test",
+        cell="ex12",
+        test="ex12_test",
         code="threshold_300 = 0.5\nhits_300 = int(y_test[p_test >= 0.5].sum())\n"
         "precision_300 = hits_300 / 300\nrecall_300 = hits_300 / y_test.sum()",
         hint="しきい値 0.5 のような決まった値ではなく",
     ),
-    # ex11: recall divided by the number surveyed (precision again).
+    # ex12: recall divided by the number surveyed (precision again).
     WrongAnswer(
-        cell="ex11",
-        test="ex11_test",
+        cell="ex12",
+        test="ex12_test",
         code=TOP_300 + "precision_300 = hits_300 / 300\nrecall_300 = hits_300 / 300",
         hint="適合率と同じ「÷ 300（調査した件数）」",
     ),
-    # ex12: which way to choose under the budget.
-    _choice(12, "A", "0.1 以上は300件を大きく超えます"),
-    _choice(12, "C", "正解率が最も高いのは「ほとんど調査しない」しきい値"),
-    _choice(12, "D", "調査枠を使わずに残すと"),
-    # ex13: recall computed as hits / surveyed (that is precision).
+    # ex13: which way to choose under the budget.
+    _choice(13, "A", "0.1 以上は300件を大きく超えます"),
+    _choice(13, "C", "正解率が最も高いのは「ほとんど調査しない」しきい値"),
+    _choice(13, "D", "調査枠を使わずに残すと"),
+    # ex14: recall computed as hits / surveyed (that is precision).
     WrongAnswer(
-        cell="ex13",
-        test="ex13_test",
+        cell="ex14",
+        test="ex14_test",
         code='by_area = survey.groupby("地区")[["調査", "危険", "的中", "空振り", "安全"]].sum()\n'
         'by_area["再現率"] = by_area["的中"] / by_area["調査"]\n'
         'by_area["誤警報率"] = by_area["空振り"] / by_area["安全"]',
