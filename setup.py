@@ -18,6 +18,7 @@ setup(
     package_data={
         "workbench.learner": ["*.ipynb"],
         "workbench.grading.pages": ["*.html.j2", "*.css"],
+        "workbench.estat": ["recorded/*.json", "recorded/README.md"],
         "workbench.template_notebooks": ["*.ipynb"],
     },
 )
