@@ -307,3 +307,22 @@ def test_check_digit_catches_a_typo_and_refuses_numbers():
     assert not is_valid("131017") and not is_valid("13101")
     with pytest.raises(LocalGovernmentCodeError, match="文字列"):
         check_digit(1100)
+
+
+def test_on_demand_server_leaves_no_thread_between_requests(tmp_path):
+    # The grader refuses a test cell while a background thread runs; notebooks use this mode.
+    import threading
+
+    before = threading.active_count()
+    with replay.start(on_demand=True) as server:
+        client = server.client(cache_dir=tmp_path, sleep=lambda _: None)
+        assert threading.active_count() == before
+        frame = client.stats_data_frame(CENSUS_ID, cdCat01="0", limit=20)
+        assert len(frame) == 48 and len(server.requests) == 3
+        assert threading.active_count() == before
+        server.fail_next(1)
+        client.get_meta_info(CPI_ID)  # a 503, then the retry is answered
+        assert len(server.requests) == 5 and threading.active_count() == before
+    # Negative control: the background mode does keep a thread while it runs.
+    with replay.start():
+        assert threading.active_count() > before

@@ -67,7 +67,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         # 11 − remainder without taking its last digit: "11" and "10" for remainders 0 and 1.
         code=(
             "def check_digit(code5):\n"
-            "    total = sum(int(d) * w for d, w in zip(code5, [6, 5, 4, 3, 2]))\n"
+            "    total = sum([int(d) * w for d, w in zip(code5, [6, 5, 4, 3, 2])])\n"
             "    return str(11 - total % 11)\n"
             'sapporo6 = "01100" + check_digit("01100")'
         ),
@@ -78,7 +78,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         test="ex5_test",
         code=(
             "def check_digit(code5):\n"
-            "    total = sum(int(d) * w for d, w in zip(code5, [6, 5, 4, 3, 2]))\n"
+            "    total = sum([int(d) * w for d, w in zip(code5, [6, 5, 4, 3, 2])])\n"
             "    return str(total % 11 % 10)\n"
             'sapporo6 = "01100" + check_digit("01100")'
         ),
@@ -89,7 +89,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         test="ex5_test",
         code=(
             "def check_digit(code5):\n"
-            "    total = sum(int(d) * w for d, w in zip(code5, [2, 3, 4, 5, 6]))\n"
+            "    total = sum([int(d) * w for d, w in zip(code5, [2, 3, 4, 5, 6])])\n"
             "    return str((11 - total % 11) % 10)\n"
             'sapporo6 = "01100" + check_digit("01100")'
         ),
