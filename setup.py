@@ -19,6 +19,7 @@ setup(
         "workbench.learner": ["*.ipynb"],
         "workbench.grading.pages": ["*.html.j2", "*.css", "*.js"],
         "workbench.grading": ["formgrader_templates/formgrade/*.html.j2"],
+        "workbench.estat": ["recorded/*.json", "recorded/README.md"],
         "workbench.template_notebooks": ["*.ipynb"],
     },
 )
