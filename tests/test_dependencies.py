@@ -30,6 +30,8 @@ PARTS = [
     ("workbench/lab.py", "course"),
     ("workbench/progress.py", "course"),
     ("workbench/nbgrader_config.py", "course"),
+    ("workbench/checks.py", "course"),  # the course notebooks' check cells
+    ("workbench/learner_errors.py", "course"),  # loaded only in a learner's kernel
     ("workbench/learner/*.ipynb", "course"),
     ("courses/*/*.ipynb", "course"),
     ("workbench/**/*.py", None),  # the CLI, io, datasets, checks, plotting, trajectory
