@@ -108,7 +108,8 @@ def _check_wrong_answer(graded_unit, index, wrong):
 
 
 def test_fast_grader_equals_nbgrader_cell_by_cell(graded_unit):
-    # The solution, the blank and one wrong answer: every kind of outcome, on every unit.
+    # The solution, the blank and one wrong answer (every wrong answer on unit 01): every
+    # kind of outcome, on every unit, graded with the checker on as instructors grade.
     assert len(graded_unit.nbgrader_students) >= 3
     for student in graded_unit.nbgrader_students:
         ours = scores(graded_unit.fast_root, graded_unit.unit, student)

@@ -9,17 +9,18 @@ import os
 import signal
 
 
-def reap_orphans() -> None:
+def reap_orphans(keep: frozenset[int] = frozenset()) -> None:
     """Kill every process a job left behind.
 
     The warm process is a child subreaper (``PR_SET_CHILD_SUBREAPER``): whatever a job
     double-forks or ``setsid``s away is re-parented here when its parent exits, so after
     the job every remaining child of this process is a leftover. Killed with SIGKILL (no
     handler can delay it), reaped, and the loop repeats for grandchildren re-parented
-    meanwhile.
+    meanwhile. ``keep``: this process's own long-lived helpers (the checker's
+    checkpoint builders, ``checkpoints.py``), started before any learner code ran.
     """
     for _ in range(100):
-        children = _children()
+        children = [pid for pid in _children() if pid not in keep]
         if not children:
             return
         for pid in children:
