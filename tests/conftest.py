@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from harness import answered, make_course, nbgrader, submit
+from harness import answered, cells_by_id, make_course, nbgrader, submit
 from wrong_answers import WRONG_ANSWERS
 
 from workbench import course
@@ -85,12 +85,19 @@ def graded_unit(request, tmp_path_factory) -> GradedUnit:
     for name in sources:
         submissions[("solution", name)] = answered(released[name], sources[name])
         submissions[("blank", name)] = released[name]
-    for index, wrong in enumerate(WRONG_ANSWERS.get(unit, [])):
+    wrongs = WRONG_ANSWERS.get(unit, [])
+    students = ["solution", "blank", *(wrong_student(i) for i in range(len(wrongs)))]
+    by_nbgrader = tuple(students if unit == NBGRADER_EVERY_SUBMISSION else students[:3])
+    for index, wrong in enumerate(wrongs):
         for name in sources:
-            submission = answered(released[name], sources[name], {wrong.cell: wrong.code})
-            submissions[(wrong_student(index), name)] = submission
+            # A unit of several notebooks: a wrong answer graded only by workbench is
+            # submitted with the notebook it is in; the others would grade the solution's
+            # answers once more (nbgrader's students keep every notebook, for equality).
+            holds = wrong.cell in cells_by_id(sources[name])
+            if holds or wrong_student(index) in by_nbgrader:
+                submission = answered(released[name], sources[name], {wrong.cell: wrong.code})
+                submissions[(wrong_student(index), name)] = submission
     everyone = tuple(dict.fromkeys(student for student, _ in submissions))
-    by_nbgrader = everyone if unit == NBGRADER_EVERY_SUBMISSION else everyone[:3]
     for (student, name), notebook in submissions.items():
         submit(fast_root, student, unit, name, notebook)
         if student in by_nbgrader:

@@ -1,4 +1,8 @@
-"""The fast grader: same scores as nbgrader, faults contained, tampering gains nothing."""
+"""The fast grader: faults contained, tampering gains nothing, runs resume and lock.
+
+Cell-by-cell equality with `nbgrader autograde`, with the checker on, is tested on every
+unit by tests/test_course_grading.py::test_fast_grader_equals_nbgrader_cell_by_cell.
+"""
 
 from __future__ import annotations
 
