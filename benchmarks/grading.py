@@ -189,8 +189,8 @@ def main() -> None:
     parser.add_argument(
         "--disable",
         default="",
-        help="defences/features to switch off, comma-separated (e.g. checkpoints: replay "
-        "the instructor's locked cells per submission, as before they were cached)",
+        help="defences to switch off, comma-separated (e.g. checker: tests decided in the "
+        "learner's process, as before issue 11)",
     )
     args = parser.parse_args()
 

@@ -95,26 +95,6 @@ try:
 except OSError as error:
     print("blocked:", type(error).__name__)
 """
-# Signal every other process started from the same warm process (the checker's checkpoint
-# processes, workbench/grading/checkpoints.py), except the warm process itself.
-SIGNAL_SIBLINGS = """import os, signal
-def _cmdline(pid):
-    with open(f"/proc/{{pid}}/cmdline", "rb") as _f:
-        return _f.read()
-_me, _parent, _hit = os.getpid(), os.getppid(), 0
-for _entry in os.listdir("/proc"):
-    if not _entry.isdigit() or int(_entry) in (_me, _parent):
-        continue
-    try:
-        if _cmdline(_entry) != _cmdline(_parent):
-            continue
-        for _signal in {signals}:
-            os.kill(int(_entry), _signal)
-        _hit += 1
-    except OSError:
-        pass
-print("signalled", _hit)
-"""
 LEAK = """try:
     with open("leak.db", "rb") as _f:
         print("LEAKED", _f.read(16))
@@ -312,25 +292,3 @@ def test_negative_control_links_are_followed_without_the_check(released, tmp_pat
         Options(workers=1, progress=False, limits=LIMITS, disabled_defences={"links"}),
     )
     assert "LEAKED b'SQLite format 3" in _output(root, "linker")
-
-
-def test_signalling_the_checkers_state_harms_no_later_submission(released, tmp_path):
-    """The checker's instructor state lives on between submissions (checkpoints.py); a
-    learner who stops, interrupts or kills it grades only their own blank answers, and
-    every later honest submission is graded in full."""
-    _, source, release = released
-    stop = "[signal.SIGSTOP, signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGALRM]"
-    submissions = {
-        "a_stop": _blank_with(release, SIGNAL_SIBLINGS.format(signals=stop)),
-        "b_honest": _honest(release, source),
-        "c_kill": _blank_with(release, SIGNAL_SIBLINGS.format(signals="[signal.SIGKILL]")),
-        "d_honest": _honest(release, source),
-    }
-    root = _course(tmp_path, released, submissions)
-    summary = grade(UNIT, root, Options(workers=1, progress=False, limits=LIMITS))
-    assert summary.graded == 4
-    for attacker in ("a_stop", "c_kill"):
-        hit = _output(root, attacker).split("signalled")[-1].split()
-        assert hit and int(hit[0]) > 0, _output(root, attacker)  # the attack reached them
-        assert _total(root, attacker) == 0
-    assert _total(root, "b_honest") == _total(root, "d_honest") == 20

@@ -9,18 +9,17 @@ import os
 import signal
 
 
-def reap_orphans(keep: frozenset[int] = frozenset()) -> None:
+def reap_orphans() -> None:
     """Kill every process a job left behind.
 
     The warm process is a child subreaper (``PR_SET_CHILD_SUBREAPER``): whatever a job
     double-forks or ``setsid``s away is re-parented here when its parent exits, so after
     the job every remaining child of this process is a leftover. Killed with SIGKILL (no
     handler can delay it), reaped, and the loop repeats for grandchildren re-parented
-    meanwhile. ``keep``: this process's own long-lived helpers (the checker's
-    checkpoint builders, ``checkpoints.py``), started before any learner code ran.
+    meanwhile.
     """
     for _ in range(100):
-        children = [pid for pid in _children() if pid not in keep]
+        children = _children()
         if not children:
             return
         for pid in children:

@@ -53,8 +53,7 @@ class Options:
     progress: bool = True
     db_url: str | None = None
     sandbox: bool = True  # False = --no-sandbox (learner code runs without bubblewrap)
-    # Defences to switch off ("checker", "reaper", "nondumpable", "links"; "checkpoints":
-    # replay the locked cells per submission instead of per warm process): only for the
+    # Defences to switch off ("checker", "reaper", "nondumpable", "links"): only for the
     # hostile-submission suite's negative controls, never for real grading.
     disabled_defences: frozenset[str] | set[str] = frozenset()
 

@@ -31,7 +31,7 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from workbench.grading import checkpoints, isolation  # noqa: E402
+from workbench.grading import isolation  # noqa: E402
 from workbench.grading.collect import collect  # noqa: E402
 from workbench.grading.executor import OutputSink  # noqa: E402
 from workbench.grading.faults import Fault  # noqa: E402
@@ -90,12 +90,8 @@ def _memory_limit_bytes(memory_mb: int) -> int | None:
     return pages * resource.getpagesize() + memory_mb * 1024 * 1024
 
 
-def _enter_child(limits, keep: tuple[int, ...], hard: bool = True) -> None:
-    """Common set-up of a forked learner or checker process.
-
-    ``hard=False`` (a checkpoint builder, ``checkpoints.py``) sets the memory limit as a
-    soft limit only, so the throwaway checkers it forks can set their own.
-    """
+def _enter_child(limits, keep: tuple[int, ...]) -> None:
+    """Common set-up of a forked learner or checker process."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # C-level writes must never reach the protocol pipe
         os.dup2(devnull, fd)
@@ -110,8 +106,7 @@ def _enter_child(limits, keep: tuple[int, ...], hard: bool = True) -> None:
     os.environ["NBGRADER_EXECUTION"] = "autograde"
     limit = _memory_limit_bytes(limits.memory_mb)
     if limit is not None:
-        ceiling = limit if hard else resource.getrlimit(resource.RLIMIT_AS)[1]
-        resource.setrlimit(resource.RLIMIT_AS, (limit, ceiling))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024, 64 * 1024 * 1024))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -188,9 +183,6 @@ def run_job(job: dict, shell, guard, scratch_root: str, defences: frozenset) -> 
     checker = None
     if any(cell.get("check") for cell in job["cells"]) and not job.get("plan"):
         checker = _CheckerProcess(job, shell, guard, scratch)
-        if "checkpoints" not in defences:
-            template = TEMPLATES.get(job, shell, guard, scratch_root, _enter_child)
-            checker = checkpoints.CheckpointChecker(job, TEMPLATES, template, scratch, checker)
     read_fd, write_fd = os.pipe()
     command_read, command_write = os.pipe()
 
@@ -217,12 +209,8 @@ def run_job(job: dict, shell, guard, scratch_root: str, defences: frozenset) -> 
         if checker is not None:
             checker.close()
         if "reaper" not in defences:
-            isolation.reap_orphans(keep=TEMPLATES.pids())
+            isolation.reap_orphans()
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-# The checker's instructor state per notebook, built once in this process (checkpoints.py).
-TEMPLATES = checkpoints.Templates()
 
 
 class _CheckerProcess:
