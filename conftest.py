@@ -47,12 +47,17 @@ def _mark(item) -> None:
         item.add_marker(pytest.mark.fast)
 
 
+# Modules whose tests share one expensive module-scoped set-up (a server stack, a course
+# graded by real nbgrader): split over two workers, each would build it.
+SHARED_MODULES = ("test_browser.py", "test_hub.py", "test_feedback_report.py")
+
+
 def _scope(nodeid: str) -> str:
     """The xdist work unit of a test: what must run on one worker, in order.
 
     A notebook's nbval cells share one kernel; every test of one unit's ``graded_unit``
     (its id ends in ``[unit]``) shares that unit's session-scoped grading, which must run
-    once, not once per worker; the browser and hub suites each share one server stack.
+    once, not once per worker; the modules in ``SHARED_MODULES`` each share one set-up.
     Everything else is its own unit of work.
     """
     if ".ipynb" in nodeid or "::ipynb::" in nodeid:  # pytest 9 writes a.ipynb as a::ipynb
@@ -60,7 +65,7 @@ def _scope(nodeid: str) -> str:
     path, _, rest = nodeid.partition("::")
     if rest.endswith("]") and rest[rest.rfind("[") + 1 : -1] in _UNITS:
         return "graded:" + rest[rest.rfind("[") + 1 : -1]
-    if path.endswith(("test_browser.py", "test_hub.py")):
+    if path.endswith(SHARED_MODULES):
         return path
     return nodeid
 

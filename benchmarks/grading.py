@@ -186,6 +186,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument(
+        "--disable",
+        default="",
+        help="defences to switch off, comma-separated (e.g. checker: tests decided in the "
+        "learner's process, as before issue 11)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-grading-"))
@@ -210,9 +216,11 @@ def main() -> None:
 
         limits = Limits(cell_timeout=30, notebook_timeout=300, memory_mb=1024)
         started = time.perf_counter()
-        summary = grade(
-            args.unit, ours_root, Options(workers=args.workers, limits=limits, progress=True)
+        disabled = frozenset(name for name in args.disable.split(",") if name)
+        options = Options(
+            workers=args.workers, limits=limits, progress=True, disabled_defences=disabled
         )
+        summary = grade(args.unit, ours_root, options)
         ours_seconds = time.perf_counter() - started
 
         mismatches = [
@@ -235,6 +243,7 @@ def main() -> None:
             "nbgrader_seconds": round(nbgrader_seconds, 2),
             "nbgrader_per_second": round(nbgrader_rate, 3),
             "workbench_workers": args.workers,
+            "workbench_disabled": sorted(disabled),
             "workbench_seconds": round(ours_seconds, 2),
             "workbench_per_second": round(ours_rate, 3),
             "ratio": round(ours_rate / nbgrader_rate, 1),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from harness import answered, make_course, nbgrader, submit
+from harness import answered, cells_by_id, make_course, nbgrader, submit
 from wrong_answers import WRONG_ANSWERS
 
 from workbench import course
@@ -38,7 +40,8 @@ class GradedUnit:
 
     ``root``: real ``nbgrader autograde`` on the solution, the blank and the first wrong
     answer (every wrong answer on ``NBGRADER_EVERY_SUBMISSION``). ``fast_root``: the same
-    release with every submission graded by ``workbench.grading`` (what instructors run).
+    release with every submission graded by ``workbench.grading`` with every defence on,
+    the checker included (what instructors run).
     """
 
     unit: str
@@ -66,9 +69,11 @@ def graded_unit(request, tmp_path_factory) -> GradedUnit:
     worker has its own temporary directory, so no two workers share a course root.
     """
     unit = request.param
+    phases = Phases()
     tmp = tmp_path_factory.mktemp(unit)
     root = make_course(tmp / "nbgrader")
     nbgrader(root, "generate_assignment", unit, "--force")
+    phases.lap("generate_assignment")
     fast_root = tmp / "fast" / "grading"
     shutil.copytree(root.parent, fast_root.parent)  # same release and gradebook, no grades
     sources, released = {}, {}
@@ -80,27 +85,50 @@ def graded_unit(request, tmp_path_factory) -> GradedUnit:
     for name in sources:
         submissions[("solution", name)] = answered(released[name], sources[name])
         submissions[("blank", name)] = released[name]
-    for index, wrong in enumerate(WRONG_ANSWERS.get(unit, [])):
+    wrongs = WRONG_ANSWERS.get(unit, [])
+    students = ["solution", "blank", *(wrong_student(i) for i in range(len(wrongs)))]
+    by_nbgrader = tuple(students if unit == NBGRADER_EVERY_SUBMISSION else students[:3])
+    for index, wrong in enumerate(wrongs):
         for name in sources:
-            submission = answered(released[name], sources[name], {wrong.cell: wrong.code})
-            submissions[(wrong_student(index), name)] = submission
+            # A unit of several notebooks: a wrong answer graded only by workbench is
+            # submitted with the notebook it is in; the others would grade the solution's
+            # answers once more (nbgrader's students keep every notebook, for equality).
+            holds = wrong.cell in cells_by_id(sources[name])
+            if holds or wrong_student(index) in by_nbgrader:
+                submission = answered(released[name], sources[name], {wrong.cell: wrong.code})
+                submissions[(wrong_student(index), name)] = submission
     everyone = tuple(dict.fromkeys(student for student, _ in submissions))
-    by_nbgrader = everyone if unit == NBGRADER_EVERY_SUBMISSION else everyone[:3]
     for (student, name), notebook in submissions.items():
         submit(fast_root, student, unit, name, notebook)
         if student in by_nbgrader:
             submit(root, student, unit, name, notebook)
+    phases.lap("submit")
     nbgrader(root, "autograde", unit, "--force")
-    # The wrong answers' hints are checked on the in-process path: the out-of-process
-    # checker replays the instructor's locked cells per submission (≈4× the time on the
-    # case studies). tests/test_grading.py::test_scores_equal_nbgrader_cell_by_cell grades
-    # the solution, the blank and the first wrong answer of every unit with the checker on.
-    options = Options(
-        workers=worker_count(),
-        progress=False,
-        limits=COURSE_LIMITS,
-        disabled_defences=frozenset({"checker"}),
-    )
+    phases.lap("nbgrader autograde")
+    # Graded as instructors grade: every defence on, checked tests decided by the checker
+    # (its instructor state is built once per notebook, workbench/grading/checkpoints.py).
+    options = Options(workers=worker_count(), progress=False, limits=COURSE_LIMITS)
     summary = grade(unit, fast_root, options)
+    phases.lap("workbench grade")
+    phases.write(unit, len(everyone))
     assert summary.graded == len(everyone), summary.lines()
     return GradedUnit(unit, root, fast_root, sources, released, by_nbgrader)
+
+
+class Phases:
+    """Seconds per phase of ``graded_unit``, appended as JSON lines to the file named by
+    ``WORKBENCH_PHASE_LOG`` (for measuring the course tier; never asserted)."""
+
+    def __init__(self) -> None:
+        self.last, self.seconds = time.monotonic(), {}
+
+    def lap(self, name: str) -> None:
+        now = time.monotonic()
+        self.seconds[name], self.last = round(now - self.last, 1), now
+
+    def write(self, unit: str, submissions: int) -> None:
+        path = os.environ.get("WORKBENCH_PHASE_LOG")
+        if path:
+            line = {"unit": unit, "submissions": submissions, **self.seconds}
+            with open(path, "a", encoding="utf-8") as log:
+                log.write(json.dumps(line, ensure_ascii=False) + "\n")

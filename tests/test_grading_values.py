@@ -42,8 +42,23 @@ FRAME = pd.DataFrame(
         pd.cut(pd.Series([1, 5, 9]), [0, 4, 8, 16]),
         pd.Series(pd.date_range("2024-01-01", periods=3, tz="Asia/Tokyo")),
         pd.DatetimeIndex(["2024-01-01", "2024-02-01"], name="月"),
+        pd.Series([pd.Timestamp("2024-03-31 01:30", tz="Europe/Berlin"), pd.NaT]).astype(
+            "datetime64[s, Europe/Berlin]"
+        ),
+        pd.Series(["北", None, "南"], dtype="string"),
     ],
-    ids=["frame", "series", "multiindex", "int32", "unicode", "intervals", "tz", "dtindex"],
+    ids=[
+        "frame",
+        "series",
+        "multiindex",
+        "int32",
+        "unicode",
+        "intervals",
+        "tz",
+        "dtindex",
+        "tz-seconds-nat",
+        "string",
+    ],
 )
 def test_pandas_and_numpy_values_cross_unchanged(value):
     back = _cross(value)
@@ -113,6 +128,19 @@ def test_a_learner_cannot_send_library_code_by_name():
         {"$": "pickle", "v": "gASV"},
         {"$": "ndarray", "v": {"dtype": "|O", "shape": [1], "b": "AAAAAAAAAAA="}},
         {"$": "interval", "v": [0, 1], "closed": "__import__('os')"},
+        {"$": "index", "v": {"values": {"extension": "str", "strings": [1]}, "names": [None]}},
+        {"$": "index", "v": {"values": {"extension": "x", "strings": ["a"]}, "names": [None]}},
+        {
+            "$": "index",
+            "v": {
+                "values": {
+                    "tz": "UTC",
+                    "unit": "ns",
+                    "array": {"dtype": "<i8", "shape": [0], "b": ""},
+                },
+                "names": [None],
+            },
+        },
     ],
 )
 def test_forged_payloads_are_refused(payload):

@@ -21,10 +21,13 @@ def test_scope_keeps_notebooks_units_and_servers_together():
     assert scope(unit05 + "3") == scope(unit05 + "40")
     graded = [
         "tests/test_course_grading.py::test_blank_submission_earns_zero[04_t_test]",
-        "tests/test_grading.py::test_scores_equal_nbgrader_cell_by_cell[04_t_test]",
+        "tests/test_course_grading.py::test_fast_grader_equals_nbgrader_cell_by_cell[04_t_test]",
     ]
     assert scope(graded[0]) == scope(graded[1]) == "graded:04_t_test"
     assert scope("tests/test_hub.py::test_a") == scope("tests/test_hub.py::test_b")
+    # One nbgrader-graded course for the feedback tests, built on one worker only.
+    feedback = "tests/test_feedback_report.py::test_"
+    assert scope(feedback + "report_html") == scope(feedback + "feedback_escapes_hostile_content")
     # Anything else is scheduled test by test, even with a parameter.
     other = "tests/test_datasets.py::test_same_seed_gives_identical_bytes[chat_activity]"
     assert scope(other) == other

@@ -169,7 +169,18 @@ def _column(series: pd.Series, depth: int, budget: _Budget):
             "ordered": bool(dtype.ordered),
             "codes": _array(np.asarray(series.cat.codes), budget),
         }
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        # Per-element Timestamps cost seconds on a GPS log; the instants as int64 plus
+        # the zone name rebuild the same column (NaT is int64's minimum, as in pandas).
+        instants = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+        return {"tz": str(dtype.tz), "unit": dtype.unit, "array": _array(instants, budget)}
     objects = series.astype(object).to_numpy()
+    if isinstance(dtype, pd.StringDtype):
+        # Strings and missing values only: a plain JSON list, not one tagged value each.
+        budget.spend(len(objects))
+        strings = [None if v is None or v is pd.NA or v != v else v for v in objects]
+        if all(v is None or type(v) is str for v in strings):
+            return {"extension": str(dtype), "strings": strings}
     return {"extension": str(dtype), "array": _array(objects, budget)}
 
 
@@ -263,10 +274,37 @@ def _decode_column(data):
         categories = _decode_index(data["categorical"])
         codes = _decode_array(data["codes"])
         return pd.Categorical.from_codes(codes, categories=categories, ordered=data["ordered"])
+    if "tz" in data:
+        instants = _decode_array(data["array"])
+        if instants.dtype.kind != "M":
+            raise ValueError("unexpected dtype")
+        dtype = pd.DatetimeTZDtype(unit=str(data["unit"]), tz=str(data["tz"]))
+        local = pd.DatetimeIndex(instants).tz_localize("UTC").tz_convert(dtype.tz)
+        return pd.array(local.as_unit(dtype.unit))
+    if "strings" in data:
+        strings = data["strings"]
+        if not all(v is None or type(v) is str for v in strings):
+            raise ValueError("not strings")
+        return pd.array(strings, dtype=pd.StringDtype(*_string_dtype(data["extension"])))
     array = _decode_array(data["array"])
     if "extension" in data:
         return pd.array(array, dtype=data["extension"])
     return array
+
+
+def _string_dtype(name: str) -> tuple:
+    """The (storage, na_value) of a StringDtype from its name, never anything else."""
+    names = {str(dtype): dtype for dtype in _STRING_DTYPES}
+    if name not in names:
+        raise ValueError("unexpected string dtype")
+    return names[name].storage, names[name].na_value
+
+
+_STRING_DTYPES = [pd.StringDtype("python"), pd.StringDtype("python", na_value=np.nan)]
+try:
+    _STRING_DTYPES += [pd.StringDtype("pyarrow"), pd.StringDtype("pyarrow", na_value=np.nan)]
+except ImportError:  # no pyarrow
+    pass
 
 
 def _decode_index(data) -> pd.Index:
