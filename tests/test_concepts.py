@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from workbench import concepts, course
+from workbench import concept_uses, concepts, course
 from workbench.paths import courses_dir
 
 
@@ -27,7 +27,7 @@ def _cell(kind, source, cell_id, **grading):
 
 def _unit(tmp_path, cells, toml="", name="01_demo"):
     folder = tmp_path / name
-    folder.mkdir()
+    folder.mkdir(parents=True)
     notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (folder / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     if toml:
@@ -36,7 +36,7 @@ def _unit(tmp_path, cells, toml="", name="01_demo"):
 
 
 def _uses(folder):
-    return [(u.concept, u.cell_id, u.line) for u in concepts.unit_uses(concepts.unit_cells(folder))]
+    return [(u.concept, u.cell_id, u.line) for u in concept_uses.unit_uses(concept_uses.unit_cells(folder))]
 
 
 # --------------------------------------------------------------------------- extractor
@@ -156,7 +156,7 @@ def test_a_claimed_introduction_must_teach(tmp_path):
     assert concepts.teaching_problem(cells, "lambda", "m1") is not None  # not named
     assert concepts.teaching_problem(cells, "lambda", "ex1") is not None  # an exercise
     assert concepts.teaching_problem(cells, "lambda", "nope") is not None  # no such cell
-    # c3 follows a code cell, not an explanation: a bare keyword is not taught
+    # c3 follows an exercise, not an explanation: a bare keyword is not taught
     assert concepts.teaching_problem(cells, "lambda", "c3") is not None
     assert concepts.teaching_problem(cells, ".mean", "m2") is not None
 
@@ -173,8 +173,22 @@ def test_a_malformed_concept_map_is_a_japanese_error(tmp_path):
 UNITS = course.units()
 
 
-def _maps():
-    return {unit: concepts.read_map(courses_dir() / unit) for unit in UNITS}
+def test_requires_must_name_existing_units_in_full(tmp_path):
+    taught = LAMBDA_CELLS[2:]
+    _unit(tmp_path, taught, 'requires = []\n[introduces]\n"lambda" = "m2"\n', "00_a")
+    _unit(tmp_path, taught, 'requires = ["00_a"]\n', "01_b")
+    _unit(tmp_path, taught, 'requires = ["01_b", "99_gone"]\n', "02_c")
+    problems = concepts.check_units(tmp_path, ["00_a", "01_b", "02_c"])
+    assert any("「99_gone」が courses/ にありません" in p for p in problems)
+    assert any("02_c" in p and "「00_a」も requires に" in p for p in problems)
+    assert not [p for p in problems if p.startswith(("00_a", "01_b"))]
+
+
+def test_draft_suggests_the_first_teaching_cell(tmp_path):
+    _unit(tmp_path, LAMBDA_CELLS, "requires = []\n")
+    assert concepts.draft(tmp_path, ["01_demo"], "01_demo") == [
+        '"lambda" = "m2"  # 使用（c1）より後',
+    ]
 
 
 def test_every_unit_has_a_concept_map():
@@ -183,26 +197,13 @@ def test_every_unit_has_a_concept_map():
 
 
 def test_requires_name_existing_units_transitively():
-    maps, problems = _maps(), []
-    for unit, concept_map in maps.items():
-        for required in concept_map.requires if concept_map else ():
-            if required not in maps:
-                problems.append(
-                    f"{unit}/concepts.toml: requires の単元「{required}」が courses/ にありません"
-                    "（単元名の誤りか、その単元がまだ取り込まれていません）"
-                )
-            elif maps[required]:
-                for deeper in set(maps[required].requires) - set(concept_map.requires):
-                    problems.append(
-                        f"{unit}/concepts.toml: 「{required}」が前提とする「{deeper}」も requires に"
-                        "書いてください（requires は前に終えた単元すべてです）"
-                    )
+    problems = concepts.requires_problems(concepts.read_maps(courses_dir(), UNITS))
     assert not problems, "\n".join(problems)
 
 
 def test_every_introduction_teaches():
     problems = []
-    for unit, concept_map in _maps().items():
+    for unit, concept_map in concepts.read_maps(courses_dir(), UNITS).items():
         if concept_map:
             cells = concepts.unit_cells(courses_dir() / unit)
             problems += concepts.teaching_problems(unit, cells, concept_map)
@@ -210,7 +211,7 @@ def test_every_introduction_teaches():
 
 
 def test_nothing_is_used_before_it_is_taught():
-    maps, problems = _maps(), []
+    maps, problems = concepts.read_maps(courses_dir(), UNITS), []
     for unit in UNITS:
         missing = [r for r in (maps[unit].requires if maps[unit] else ()) if r not in maps]
         if missing:

@@ -1,7 +1,8 @@
-"""The course's concept map: what each unit's code uses, and what each unit teaches.
+"""The course's concept map: what each unit teaches, and whether anything is used first.
 
-Every unit folder may hold ``concepts.toml``::
+Every unit folder holds ``concepts.toml``::
 
+    # What a learner has met before this unit, and what this unit teaches.
     requires = ["00_python_basics", "01_excel_basics"]   # units done before (transitively)
     [introduces]
     "for" = "cell-012"              # syntax construct → the cell id that teaches it
@@ -9,76 +10,37 @@ Every unit folder may hold ``concepts.toml``::
     "pandas.read_csv" = "cell-020"  # module function, resolved through the imports
     ".groupby" = "cell-031"         # method/attribute by name (the receiver is unknown)
 
-:func:`unit_uses` parses every code cell of a unit (AST) and returns each concept used,
-with notebook, cell id and line; :func:`violations` says which uses come before their
-introduction, and :func:`teaching_problems` which claimed introductions teach nothing.
-``tests/test_concepts.py`` runs both for every unit.
-
-What counts as a use (the learner must be able to read or write it):
-
-- every code cell the learner reads, including locked set-up cells and the worked
-  examples, and the solution region of an exercise cell: the solution is what the
-  exercise requires the learner to write;
-- not the autograded test cells (nbgrader ``grade`` without ``solution``): the ✅/❌ check
-  calls into ``workbench.checks`` and the hidden tests are instructor code the learner
-  runs but need not understand; hidden-test regions are skipped wherever they occur;
-- IPython magics and ``!`` shell lines are not Python and are skipped (line numbers kept).
+``workbench.concept_uses`` says what the code uses; this module says whether each use
+comes after its teaching cell (in the same unit, by notebook file order then cell order)
+or in a unit of ``requires``, and whether each claimed teaching cell teaches. Authors run
+``python -m workbench course concepts [UNIT…]`` (``--draft`` suggests ``[introduces]``
+lines); ``tests/test_concepts.py`` checks every unit.
 
 What counts as teaching (``introduces`` must point at such a cell):
 
-- a markdown cell that names the concept (its last dotted part, e.g. ``read_csv``, or for
-  syntax the keyword or its Japanese name, e.g. ``for``, 内包表記, f文字列);
-- or a code cell that is not an exercise (neither solution nor test) and uses the
+- a markdown cell that names the concept: its last dotted part (``read_csv``,
+  ``groupby``), or for syntax the keyword or its Japanese name (``for``, 内包表記,
+  f文字列, アンパック: see ``SYNTAX_NAMES``);
+- or a code cell that is not an exercise (neither solution nor test cell) and uses the
   concept; for syntax, the cell's comments or the markdown cell just before it must also
   name it, because a keyword shown without a word of explanation is not taught.
+
+An exercise cell never teaches: an exercise may only require what came before it.
 """
 
 from __future__ import annotations
 
-import ast
-import builtins
 import io
-import json
 import re
 import tokenize
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.concept_uses import SYNTAX, Cell, cell_uses, unit_cells, unit_uses
 from workbench.errors import WorkbenchError
 
 CONCEPTS_FILE = "concepts.toml"
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-
-# Syntax constructs: AST node type → concept name.
-SYNTAX_NODES = {
-    ast.For: "for",
-    ast.While: "while",
-    ast.IfExp: "if-expression",
-    ast.FunctionDef: "def",
-    ast.Return: "return",
-    ast.Lambda: "lambda",
-    ast.ListComp: "list-comprehension",
-    ast.DictComp: "dict-comprehension",
-    ast.SetComp: "set-comprehension",
-    ast.GeneratorExp: "generator-expression",
-    ast.Try: "try",
-    ast.With: "with",
-    ast.JoinedStr: "f-string",
-    ast.Import: "import",
-    ast.ImportFrom: "import",
-    ast.ClassDef: "class",
-    ast.Assert: "assert",
-    ast.Raise: "raise",
-    ast.Break: "break",
-    ast.Continue: "continue",
-    ast.Global: "global",
-    ast.Delete: "del",
-    ast.NamedExpr: "walrus",
-    ast.List: "list",
-    ast.Dict: "dict",
-}
-SYNTAX = frozenset(SYNTAX_NODES.values()) | {"if", "elif", "tuple-unpacking"}
 
 # How a markdown cell (or a comment) names a syntax construct; ASCII words match whole.
 SYNTAX_NAMES = {
@@ -111,31 +73,9 @@ SYNTAX_NAMES = {
     "tuple-unpacking": ["アンパック", "タプル", "複数の変数", "まとめて受け取"],
 }
 
-_BUILTINS = frozenset(dir(builtins)) - {"True", "False", "None", "__name__", "__doc__"}
-
 
 class ConceptMapError(WorkbenchError, ValueError):
     """A concepts.toml that cannot be read; the message names the file and the fix."""
-
-
-@dataclass(frozen=True)
-class Cell:
-    notebook: str  # file name inside the unit folder
-    index: int  # position in the unit: notebook file order, then cell order
-    id: str
-    kind: str  # "code" or "markdown"
-    source: str
-    exercise: bool  # an nbgrader solution or test cell
-    instructor: bool  # an autograded test cell: not read as learner code
-
-
-@dataclass(frozen=True)
-class Use:
-    concept: str
-    notebook: str
-    cell_id: str
-    cell_index: int
-    line: int
 
 
 @dataclass(frozen=True)
@@ -143,30 +83,6 @@ class ConceptMap:
     requires: tuple[str, ...]
     introduces: dict[str, str]  # concept → cell id
 
-
-# --------------------------------------------------------------------------- reading
-
-
-def unit_cells(unit_dir: Path) -> list[Cell]:
-    """All cells of a unit's notebooks, in notebook file order then cell order."""
-    cells: list[Cell] = []
-    for path in sorted(p for p in unit_dir.glob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        for cell in notebook["cells"]:
-            grading = cell.get("metadata", {}).get("nbgrader", {})
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cells.append(
-                Cell(
-                    notebook=path.name,
-                    index=len(cells),
-                    id=cell.get("id", ""),
-                    kind=cell["cell_type"],
-                    source=source,
-                    exercise=bool(grading.get("solution") or grading.get("grade")),
-                    instructor=bool(grading.get("grade") and not grading.get("solution")),
-                )
-            )
-    return cells
 
 
 def read_map(unit_dir: Path) -> ConceptMap | None:
@@ -186,162 +102,6 @@ def read_map(unit_dir: Path) -> ConceptMap | None:
             f"（\"概念\" = \"セルid\"）だけを書いてください。"
         )
     return ConceptMap(tuple(requires), {str(k): str(v) for k, v in introduces.items()})
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-def learner_code(source: str) -> str:
-    """The cell's Python as the learner reads it: magics blanked, hidden tests removed.
-
-    Line numbers are kept, so a use reports the line the author sees.
-    """
-    lines = source.splitlines()
-    if lines and lines[0].lstrip().startswith("%%"):
-        return ""  # a cell magic: the body is not Python
-    kept, hidden = [], False
-    for line in lines:
-        stripped = line.strip()
-        if stripped.startswith(HIDDEN_BEGIN):
-            hidden = True
-        blank = hidden or stripped.startswith(("%", "!")) or stripped.endswith("?")
-        kept.append("" if blank else line)
-        if stripped.startswith(HIDDEN_END):
-            hidden = False
-    return "\n".join(kept)
-
-
-class _Collector(ast.NodeVisitor):
-    """Concepts used in one cell, given the module aliases the unit has imported so far."""
-
-    def __init__(self, aliases: dict[str, str], defined: set[str]) -> None:
-        self.aliases = aliases  # local name → dotted module path (or module.function)
-        self.defined = defined  # names the notebook assigns, defines or imports
-        self.found: list[tuple[str, int]] = []
-
-    def add(self, concept: str, node: ast.AST) -> None:
-        self.found.append((concept, getattr(node, "lineno", 1)))
-
-    def generic_visit(self, node: ast.AST) -> None:
-        concept = SYNTAX_NODES.get(type(node))
-        if concept:
-            self.add(concept, node)
-        super().generic_visit(node)
-
-    def visit_If(self, node: ast.If) -> None:
-        self.add("if", node)
-        self._visit_if_body(node)
-
-    def _visit_if_body(self, node: ast.If) -> None:
-        self.visit(node.test)
-        for child in node.body:
-            self.visit(child)
-        orelse = node.orelse
-        # `elif` is an If alone in the parent's else, starting at the parent's column.
-        if len(orelse) == 1 and isinstance(orelse[0], ast.If):
-            if orelse[0].col_offset == node.col_offset:
-                self.add("elif", orelse[0])
-                self._visit_if_body(orelse[0])
-                return
-        for child in orelse:
-            self.visit(child)
-
-    def visit_Import(self, node: ast.Import) -> None:
-        self.add("import", node)
-        for alias in node.names:
-            if alias.asname:
-                self.aliases[alias.asname] = alias.name
-            else:
-                root = alias.name.split(".")[0]
-                self.aliases[root] = root
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.add("import", node)
-        for alias in node.names:
-            self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-
-    def _targets(self, target: ast.AST) -> None:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            self.add("tuple-unpacking", target)
-        for node in ast.walk(target):
-            if isinstance(node, ast.Name):
-                self.defined.add(node.id)
-                self.aliases.pop(node.id, None)  # a reassigned alias is a plain variable
-
-    def visit_Assign(self, node: ast.Assign) -> None:
-        for target in node.targets:
-            self._targets(target)
-        self.generic_visit(node)
-
-    def visit_For(self, node: ast.For) -> None:
-        self._targets(node.target)
-        self.generic_visit(node)
-
-    def visit_comprehension(self, node: ast.comprehension) -> None:
-        self._targets(node.target)
-        self.generic_visit(node)
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self.defined.add(node.name)
-        for arg in node.args.args + node.args.kwonlyargs:
-            self.defined.add(arg.arg)
-        self.generic_visit(node)
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        for arg in node.args.args:
-            self.defined.add(arg.arg)
-        self.generic_visit(node)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, ast.Load):
-            if node.id in self.aliases and "." in self.aliases[node.id]:
-                self.add(self.aliases[node.id], node)  # from x import f; f(...)
-            elif node.id in _BUILTINS and node.id not in self.defined:
-                self.add(node.id, node)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        chain, root = [node.attr], node.value
-        while isinstance(root, ast.Attribute):
-            chain.append(root.attr)
-            root = root.value
-        if isinstance(root, ast.Name) and root.id in self.aliases:
-            self.add(".".join([self.aliases[root.id], *reversed(chain)]), node)
-            return
-        self.add("." + node.attr, node)
-        self.visit(node.value)
-
-
-def cell_uses(cell: Cell, aliases: dict[str, str], defined: set[str]) -> list[tuple[str, int]]:
-    """(concept, line) for every use in a code cell; updates ``aliases`` and ``defined``.
-
-    A cell that does not parse yields nothing (nbval shows such a cell failing anyway).
-    """
-    try:
-        tree = ast.parse(learner_code(cell.source))
-    except SyntaxError:
-        return []
-    collector = _Collector(aliases, defined)
-    collector.visit(tree)
-    return collector.found
-
-
-def unit_uses(cells: list[Cell]) -> list[Use]:
-    """Every concept used by the learner's code of a unit, in reading order.
-
-    Instructor test cells are parsed too (their imports and names still exist in the
-    kernel), but their uses are not reported.
-    """
-    aliases: dict[str, str] = {}
-    defined: set[str] = set()
-    uses: list[Use] = []
-    for cell in cells:
-        if cell.kind != "code":
-            continue
-        found = cell_uses(cell, aliases, defined)
-        if cell.instructor:
-            continue
-        uses.extend(Use(c, cell.notebook, cell.id, cell.index, line) for c, line in found)
-    return uses
 
 
 # --------------------------------------------------------------------------- checking
@@ -388,8 +148,10 @@ def teaching_problem(cells: list[Cell], concept: str, cell_id: str) -> str | Non
     if concept not in used and not any(u.rsplit(".", 1)[-1] == short for u in used):
         return "このコードセルで使われていません"
     if concept in SYNTAX:
-        before = [c for c in cells[: cell.index] if c.kind == "markdown"][-1:]
-        context = _comments(cell.source) + "\n" + "".join(c.source for c in before)
+        before = cells[cell.index - 1] if cell.index > 0 else None
+        same_notebook = before is not None and before.notebook == cell.notebook
+        explained = before.source if same_notebook and before.kind == "markdown" else ""
+        context = _comments(cell.source) + "\n" + explained
         if not _named(context, concept):
             return "構文は、直前の説明セルかコメントで名前を挙げて説明してください"
     return None
@@ -433,3 +195,71 @@ def teaching_problems(unit: str, cells: list[Cell], concept_map: ConceptMap) -> 
         if why:
             problems.append(f"{unit}/{CONCEPTS_FILE}: 「{concept}」= {cell_id}: {why}")
     return problems
+
+
+def requires_problems(maps: dict[str, ConceptMap | None]) -> list[str]:
+    """Units named in ``requires`` that do not exist, or are missing from the chain."""
+    problems = []
+    for unit, concept_map in maps.items():
+        for required in concept_map.requires if concept_map else ():
+            if required not in maps:
+                problems.append(
+                    f"{unit}/{CONCEPTS_FILE}: requires の単元「{required}」が courses/ にありません"
+                    "（単元名の誤りか、その単元がまだ取り込まれていません）"
+                )
+            elif maps[required]:
+                for deeper in sorted(set(maps[required].requires) - set(concept_map.requires)):
+                    problems.append(
+                        f"{unit}/{CONCEPTS_FILE}: 「{required}」が前提とする「{deeper}」も "
+                        "requires に書いてください（requires は前に終えた単元すべてです）"
+                    )
+    return problems
+
+
+def read_maps(root: Path, units: list[str]) -> dict[str, ConceptMap | None]:
+    return {unit: read_map(root / unit) for unit in units}
+
+
+def check_units(root: Path, units: list[str], only: list[str] | None = None) -> list[str]:
+    """Every problem of the units ``only`` (default: all), one Japanese line each."""
+    maps = read_maps(root, units)
+    problems = [p for p in requires_problems(maps) if p.split("/")[0] in (only or units)]
+    for unit in only or units:
+        concept_map = maps[unit]
+        if concept_map is None:
+            problems.append(f"{unit}: {CONCEPTS_FILE} がありません")
+            continue
+        cells = unit_cells(root / unit)
+        problems += teaching_problems(unit, cells, concept_map)
+        if all(required in maps for required in concept_map.requires):
+            problems += violations(unit, cells, maps)
+    return problems
+
+
+def draft(root: Path, units: list[str], unit: str) -> list[str]:
+    """Suggested ``[introduces]`` lines for what ``unit`` uses but nobody introduces yet.
+
+    Each concept gets the first cell of the unit that would pass ``teaching_problem``;
+    a concept with no such cell is listed as a comment: teach it before its first use.
+    The author still judges each line: the first cell that names a concept is not
+    always the one that explains it.
+    """
+    maps = read_maps(root, units)
+    known = known_before(maps, unit)
+    introduced = maps[unit].introduces if maps.get(unit) else {}
+    cells = unit_cells(root / unit)
+    lines, seen = [], set()
+    for use in unit_uses(cells):
+        concept = use.concept
+        if concept in known or concept in introduced or concept in seen:
+            continue
+        seen.add(concept)
+        teacher = next(
+            (c for c in cells if c.id and teaching_problem(cells, concept, c.id) is None), None
+        )
+        if teacher is None:
+            lines.append(f"# 「{concept}」: 教えるセルがありません（最初の使用: セル {use.cell_id}）")
+        else:
+            late = "" if teacher.index <= use.cell_index else f"  # 使用（{use.cell_id}）より後"
+            lines.append(f'"{concept}" = "{teacher.id}"{late}')
+    return lines
