@@ -48,14 +48,14 @@ SYNTAX_NAMES = {
     "while": ["while"],
     "if": ["if"],
     "elif": ["elif"],
-    "if-expression": ["if", "条件式"],
+    "if-expression": ["条件式", "conditional expression"],
     "def": ["def"],
     "return": ["return"],
     "lambda": ["lambda"],
-    "list-comprehension": ["内包表記", "comprehension"],
-    "dict-comprehension": ["内包表記", "comprehension"],
-    "set-comprehension": ["内包表記", "comprehension"],
-    "generator-expression": ["内包表記", "ジェネレーター式", "generator"],
+    "list-comprehension": ["内包表記", "list comprehension"],
+    "dict-comprehension": ["辞書内包表記", "dict comprehension"],
+    "set-comprehension": ["集合内包表記", "set comprehension"],
+    "generator-expression": ["ジェネレーター式", "generator expression"],
     "try": ["try"],
     "with": ["with"],
     "f-string": ["f文字列", "f-string", "f\"", "f'"],
@@ -70,7 +70,7 @@ SYNTAX_NAMES = {
     "walrus": [":="],
     "list": ["リスト", "list"],
     "dict": ["辞書", "dict"],
-    "tuple-unpacking": ["アンパック", "タプル", "複数の変数", "まとめて受け取"],
+    "tuple-unpacking": ["アンパック", "複数の変数", "まとめて受け取"],
 }
 
 
@@ -107,12 +107,22 @@ def read_map(unit_dir: Path) -> ConceptMap | None:
 # --------------------------------------------------------------------------- checking
 
 
-def _named(text: str, concept: str) -> bool:
-    """Whether ``text`` names ``concept`` (ASCII names match as whole words)."""
+_CODE_SPANS = re.compile(r"```.*?```|`[^`\n]+`", re.DOTALL)
+
+
+def _named(text: str, concept: str, markdown: bool = True) -> bool:
+    """Whether ``text`` names ``concept``: ASCII names match as whole words.
+
+    A function or method must be named as code (inside backticks) in markdown, so that
+    prose such as "b.csv" or "T.TEST" does not count as teaching ``.b`` or ``.T``;
+    syntax is named in prose too (内包表記, f文字列).
+    """
     if concept in SYNTAX:
         names = SYNTAX_NAMES.get(concept, [concept])
     else:
         names = [concept.rsplit(".", 1)[-1]]
+        if markdown:
+            text = "\n".join(_CODE_SPANS.findall(text))
     for name in names:
         if name.isascii() and name.replace("_", "a").isalnum():
             if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text):
