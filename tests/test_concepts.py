@@ -36,7 +36,8 @@ def _unit(tmp_path, cells, toml="", name="01_demo"):
 
 
 def _uses(folder):
-    return [(u.concept, u.cell_id, u.line) for u in concept_uses.unit_uses(concept_uses.unit_cells(folder))]
+    uses = concept_uses.unit_uses(concept_uses.unit_cells(folder))
+    return [(u.concept, u.cell_id, u.line) for u in uses]
 
 
 # --------------------------------------------------------------------------- extractor
@@ -128,7 +129,9 @@ def test_negative_control_a_construct_never_introduced_fails(tmp_path):
 
 def test_negative_control_introduced_after_use_fails(tmp_path):
     found = _violations(tmp_path, LAMBDA_CELLS, 'requires = []\n[introduces]\n"lambda" = "m2"\n')
-    assert found == ["01_demo/01_demo.ipynb セル c1 1行目: 「lambda」教えるセルより前で使っています"]
+    assert found == [
+        "01_demo/01_demo.ipynb セル c1 1行目: 「lambda」教えるセルより前で使っています",
+    ]
 
 
 def test_introduced_before_use_or_in_a_required_unit_passes(tmp_path):
@@ -146,7 +149,7 @@ def test_introduced_before_use_or_in_a_required_unit_passes(tmp_path):
 def test_a_claimed_introduction_must_teach(tmp_path):
     cells = [
         *LAMBDA_CELLS,
-        _cell("code", "### BEGIN SOLUTION\nf = lambda x: x\n### END SOLUTION\n", "ex1", solution=True),
+        _cell("code", "### BEGIN SOLUTION\nf = lambda x: x\n", "ex1", solution=True),
         _cell("code", "g = lambda x: x\n", "c3"),
     ]
     folder = _unit(tmp_path, cells)

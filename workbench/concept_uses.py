@@ -61,6 +61,7 @@ SYNTAX_NODES = {
 SYNTAX = frozenset(SYNTAX_NODES.values()) | {"if", "elif", "tuple-unpacking"}
 _BUILTINS = frozenset(dir(builtins)) - {"True", "False", "None", "__name__", "__doc__"}
 
+
 @dataclass(frozen=True)
 class Cell:
     notebook: str  # file name inside the unit folder

@@ -58,7 +58,7 @@ SYNTAX_NAMES = {
     "generator-expression": ["ジェネレーター式", "generator expression"],
     "try": ["try"],
     "with": ["with"],
-    "f-string": ["f文字列", "f-string", "f\"", "f'"],
+    "f-string": ["f文字列", "f-string", 'f"', "f'"],
     "import": ["import"],
     "class": ["class"],
     "assert": ["assert"],
@@ -84,7 +84,6 @@ class ConceptMap:
     introduces: dict[str, str]  # concept → cell id
 
 
-
 def read_map(unit_dir: Path) -> ConceptMap | None:
     """The unit's concepts.toml, or None when it has none."""
     path = unit_dir / CONCEPTS_FILE
@@ -99,7 +98,7 @@ def read_map(unit_dir: Path) -> ConceptMap | None:
     if unknown or not isinstance(requires, list) or not isinstance(introduces, dict):
         raise ConceptMapError(
             f"{path} の形が違います。requires = [単元名, …] と [introduces] の表"
-            f"（\"概念\" = \"セルid\"）だけを書いてください。"
+            f'（"概念" = "セルid"）だけを書いてください。'
         )
     return ConceptMap(tuple(requires), {str(k): str(v) for k, v in introduces.items()})
 
@@ -151,7 +150,10 @@ def teaching_problem(cells: list[Cell], concept: str, cell_id: str) -> str | Non
     if cell.kind == "markdown":
         return None if _named(cell.source, concept) else "この説明セルに名前が出てきません"
     if cell.exercise:
-        return "演習のセル（解答・確認）は教える場所になりません。演習より前に説明か例題を置いてください"
+        return (
+            "演習のセル（解答・確認）は教える場所になりません。"
+            "演習より前に説明か例題を置いてください"
+        )
     used = {c for c, _ in cell_uses(cell, {}, set())}
     # Module paths depend on the unit's imports; compare the last dotted part too.
     short = concept.rsplit(".", 1)[-1]
@@ -191,8 +193,7 @@ def violations(unit: str, cells: list[Cell], maps: dict[str, ConceptMap | None])
             continue
         why = "まだ教えていません" if taught_at is None else "教えるセルより前で使っています"
         problems.append(
-            f"{unit}/{use.notebook} セル {use.cell_id} {use.line}行目: "
-            f"「{use.concept}」{why}"
+            f"{unit}/{use.notebook} セル {use.cell_id} {use.line}行目: 「{use.concept}」{why}"
         )
     return problems
 
@@ -268,7 +269,8 @@ def draft(root: Path, units: list[str], unit: str) -> list[str]:
             (c for c in cells if c.id and teaching_problem(cells, concept, c.id) is None), None
         )
         if teacher is None:
-            lines.append(f"# 「{concept}」: 教えるセルがありません（最初の使用: セル {use.cell_id}）")
+            first = f"最初の使用: セル {use.cell_id}"
+            lines.append(f"# 「{concept}」: 教えるセルがありません（{first}）")
         else:
             late = "" if teacher.index <= use.cell_index else f"  # 使用（{use.cell_id}）より後"
             lines.append(f'"{concept}" = "{teacher.id}"{late}')
