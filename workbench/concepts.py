@@ -37,7 +37,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.concept_uses import SYNTAX, Cell, cell_uses, unit_cells, unit_uses
+from workbench.concept_uses import SYNTAX, Cell, unit_cells, unit_uses
 from workbench.errors import WorkbenchError
 
 CONCEPTS_FILE = "concepts.toml"
@@ -139,8 +139,21 @@ def _comments(source: str) -> str:
         return ""
 
 
-def teaching_problem(cells: list[Cell], concept: str, cell_id: str) -> str | None:
-    """Why the cell ``cell_id`` does not teach ``concept``, or None when it does."""
+def uses_by_cell(cells: list[Cell]) -> dict[str, set[str]]:
+    """Cell id → the concepts its code uses, resolved through the unit's imports."""
+    used: dict[str, set[str]] = {}
+    for use in unit_uses(cells):
+        used.setdefault(use.cell_id, set()).add(use.concept)
+    return used
+
+
+def teaching_problem(
+    cells: list[Cell], concept: str, cell_id: str, used: dict[str, set[str]] | None = None
+) -> str | None:
+    """Why the cell ``cell_id`` does not teach ``concept``, or None when it does.
+
+    ``used`` is ``uses_by_cell(cells)``, passed in when checking many concepts.
+    """
     matches = [c for c in cells if c.id == cell_id]
     if not matches:
         return f"セル {cell_id} がありません"
@@ -154,10 +167,7 @@ def teaching_problem(cells: list[Cell], concept: str, cell_id: str) -> str | Non
             "演習のセル（解答・確認）は教える場所になりません。"
             "演習より前に説明か例題を置いてください"
         )
-    used = {c for c, _ in cell_uses(cell, {}, set())}
-    # Module paths depend on the unit's imports; compare the last dotted part too.
-    short = concept.rsplit(".", 1)[-1]
-    if concept not in used and not any(u.rsplit(".", 1)[-1] == short for u in used):
+    if concept not in (uses_by_cell(cells) if used is None else used).get(cell_id, set()):
         return "このコードセルで使われていません"
     if concept in SYNTAX:
         before = cells[cell.index - 1] if cell.index > 0 else None
@@ -200,9 +210,9 @@ def violations(unit: str, cells: list[Cell], maps: dict[str, ConceptMap | None])
 
 def teaching_problems(unit: str, cells: list[Cell], concept_map: ConceptMap) -> list[str]:
     """One Japanese line per introduction in concepts.toml that teaches nothing."""
-    problems = []
+    problems, used = [], uses_by_cell(cells)
     for concept, cell_id in concept_map.introduces.items():
-        why = teaching_problem(cells, concept, cell_id)
+        why = teaching_problem(cells, concept, cell_id, used)
         if why:
             problems.append(f"{unit}/{CONCEPTS_FILE}: 「{concept}」= {cell_id}: {why}")
     return problems
@@ -259,6 +269,7 @@ def draft(root: Path, units: list[str], unit: str) -> list[str]:
     known = known_before(maps, unit)
     introduced = maps[unit].introduces if maps.get(unit) else {}
     cells = unit_cells(root / unit)
+    used = uses_by_cell(cells)
     lines, seen = [], set()
     for use in unit_uses(cells):
         concept = use.concept
@@ -266,7 +277,8 @@ def draft(root: Path, units: list[str], unit: str) -> list[str]:
             continue
         seen.add(concept)
         teacher = next(
-            (c for c in cells if c.id and teaching_problem(cells, concept, c.id) is None), None
+            (c for c in cells if c.id and teaching_problem(cells, concept, c.id, used) is None),
+            None,
         )
         if teacher is None:
             first = f"最初の使用: セル {use.cell_id}"
