@@ -79,6 +79,14 @@ def test_syntax_builtins_and_lines(tmp_path):
     assert ("elif", "c1", 8) not in uses and ("if", "c1", 8) in uses
 
 
+def test_a_cell_that_does_not_parse_is_reported(tmp_path):
+    folder = _unit(tmp_path, [_cell("code", "x = 1\nprint(x\n", "c1")], "requires = []\n")
+    found = concepts.violations(
+        folder.name, concept_uses.unit_cells(folder), {folder.name: concepts.read_map(folder)}
+    )
+    assert len(found) == 1 and concept_uses.UNPARSED in found[0] and "セル c1" in found[0]
+
+
 def test_a_shadowed_builtin_is_a_variable(tmp_path):
     uses = _uses(_unit(tmp_path, [_cell("code", "sum = 3\nprint(sum)\n", "c1")]))
     assert [c for c, _, _ in uses] == ["print"]
@@ -222,3 +230,19 @@ def test_nothing_is_used_before_it_is_taught():
             continue
         problems += concepts.violations(unit, concepts.unit_cells(courses_dir() / unit), maps)
     assert not problems, f"教える前に使っているもの（{len(problems)}件）:\n" + "\n".join(problems)
+
+
+def test_the_course_check_bites_on_a_real_unit():
+    """Negative control on real notebooks: 04 uses lambda right after teaching it."""
+    maps = concepts.read_maps(courses_dir(), UNITS)
+    cells = concepts.unit_cells(courses_dir() / "04_t_test")
+
+    def lambda_problems():
+        found = concepts.violations("04_t_test", cells, maps)
+        return [p for p in found if "「lambda」" in p]
+
+    assert lambda_problems() == []
+    introduces = dict(maps["04_t_test"].introduces)
+    del introduces["lambda"]
+    maps["04_t_test"] = concepts.ConceptMap(maps["04_t_test"].requires, introduces)
+    assert lambda_problems() and "セル cell-052" in lambda_problems()[0]

@@ -17,7 +17,7 @@ What counts as a use (the learner must be able to read or write it):
   runs but need not understand; hidden-test regions are skipped wherever they occur.
   Their imports still count as imported for the cells after them;
 - IPython magics, ``!`` shell lines and ``obj?`` help lines are not Python and are
-  blanked (line numbers kept); a cell that does not parse yields nothing.
+  blanked (line numbers kept); a cell that does not parse is reported, never skipped.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+UNPARSED = "（Python として解析できないコード）"
 
 # Syntax constructs: AST node type → concept name.
 SYNTAX_NODES = {
@@ -233,12 +234,13 @@ class _Collector(ast.NodeVisitor):
 def cell_uses(cell: Cell, aliases: dict[str, str], defined: set[str]) -> list[tuple[str, int]]:
     """(concept, line) for every use in a code cell; updates ``aliases`` and ``defined``.
 
-    A cell that does not parse yields nothing (nbval shows such a cell failing anyway).
+    A cell that does not parse yields ``UNPARSED`` at the error's line, which nothing
+    introduces: a cell the check cannot read must not pass silently.
     """
     try:
         tree = ast.parse(learner_code(cell.source))
-    except SyntaxError:
-        return []
+    except SyntaxError as error:
+        return [(UNPARSED, error.lineno or 1)]
     collector = _Collector(aliases, defined)
     collector.visit(tree)
     return collector.found
