@@ -1,11 +1,12 @@
 """What a unit's code uses: every concept in every code cell a learner reads (AST).
 
-A concept is a syntax construct (``for``, ``lambda``, ``list-comprehension`` …, see
-``SYNTAX_NODES``), a builtin by name (``print``), a module function or attribute resolved
-through the unit's imports (``pd.read_csv`` → ``pandas.read_csv``; ``from scipy import
-stats`` then ``stats.ttest_ind`` → ``scipy.stats.ttest_ind``), or any other attribute by
-name with a leading dot (``.groupby``: the AST cannot know the receiver's type, so a
-pandas ``.values`` and a dict's ``.values`` are one concept).
+A concept is a syntax construct (``for``, ``lambda``, ``list-comprehension`` …: see
+``SYNTAX_NODES``, plus ``if``, ``elif`` and ``tuple-unpacking``), a builtin by name
+(``print``), a module function or attribute resolved through the unit's imports
+(``pd.read_csv`` → ``pandas.read_csv``; ``from scipy import stats`` then
+``stats.ttest_ind`` → ``scipy.stats.ttest_ind``), or any other attribute by name with a
+leading dot (``.groupby``: the AST cannot know the receiver's type, so a pandas
+``.values`` and a dict's ``.values`` are one concept).
 
 What counts as a use (the learner must be able to read or write it):
 
