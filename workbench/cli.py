@@ -51,6 +51,23 @@ def _course_execute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _course_concepts(args: argparse.Namespace) -> int:
+    from workbench import concepts, course
+    from workbench.paths import courses_dir
+
+    units = course.units()
+    for unit in args.units:
+        course.source_files(unit)  # a CourseError naming the units there are
+    if args.draft:
+        for unit in args.units or units:
+            print(f"# {unit}/{concepts.CONCEPTS_FILE} の [introduces] に加える候補")
+            print("\n".join(concepts.draft(courses_dir(), units, unit)) or "# （なし）")
+        return 0
+    problems = concepts.check_units(courses_dir(), units, args.units or None)
+    print("\n".join(problems) or "概念マップ: 教える前に使っているものはありません")
+    return 1 if problems else 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     from workbench import lab
 
@@ -209,6 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     execute.add_argument("units", nargs="*", help="単元名（省略時はすべて）")
     execute.set_defaults(handler=_course_execute)
+    concept = courses.add_parser(
+        "concepts", help="教える前に使っている構文・関数がないか確かめる（作成者向け）"
+    )
+    concept.add_argument("units", nargs="*", help="単元名（省略時はすべて）")
+    concept.add_argument(
+        "--draft", action="store_true", help="concepts.toml の [introduces] の候補を表示する"
+    )
+    concept.set_defaults(handler=_course_concepts)
 
     start = commands.add_parser("lab", help="受講用ワークスペースを準備して JupyterLab を起動する")
     start.add_argument("--port", type=int, default=None)
