@@ -131,8 +131,10 @@ def main() -> int:
     print(f"learners {n} (unanswered {blank}); formgrader sample {len(sample)}")
     print(f"machine s/answer: formgrader {per_formgrader:.2f}, grouped {per_grouped:.3f}, "
           f"ratio {per_formgrader / per_grouped:.0f}x")  # fmt: skip
-    print(f"what a person reads: formgrader {n} pages; grouped {groups} groups, "
-          f"{variants} distinct wordings shown, {blank} unanswered scored automatically")  # noqa: E501
+    print(
+        f"what a person reads: formgrader {n} pages; grouped {groups} groups, "
+        f"{variants} distinct wordings shown, {blank} unanswered scored automatically"
+    )  # noqa: E501
     low, high = FORMGRADER_SECONDS_PER_ANSWER
     human_grouped = variants * READ_SECONDS_PER_VARIANT + grouped_seconds
     print(f"person-seconds per answer (assumed {low}-{high} s per formgrader page, "
