@@ -68,6 +68,17 @@ def _course_concepts(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _course_times(args: argparse.Namespace) -> int:
+    from workbench import course, course_time
+
+    times = {
+        unit: [course_time.notebook_time(path) for path in course.notebooks(unit)]
+        for unit in args.units or course.units()
+    }
+    print("\n".join(course_time.table(times)))
+    return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     from workbench import lab
 
@@ -234,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--draft", action="store_true", help="concepts.toml の [introduces] の候補を表示する"
     )
     concept.set_defaults(handler=_course_concepts)
+    times = courses.add_parser(
+        "times", help="目安時間（記載）と、内容から数えた見積りを比べる（作成者向け）"
+    )
+    times.add_argument("units", nargs="*", help="単元名（省略時はすべて）")
+    times.set_defaults(handler=_course_times)
 
     start = commands.add_parser("lab", help="受講用ワークスペースを準備して JupyterLab を起動する")
     start.add_argument("--port", type=int, default=None)
