@@ -231,7 +231,9 @@ def test_no_notebook_needs_more_than_about_an_hour(unit, times):
         for path in course.notebooks(unit)
         if times[path].estimate.minutes > LIMIT_MINUTES
     }
-    assert not long, f"{unit}: {LIMIT_MINUTES}分を超えるノートブック {long}。パートに分けてください。"
+    assert not long, (
+        f"{unit}: {LIMIT_MINUTES}分を超えるノートブック {long}。パートに分けてください。"
+    )
 
 
 @pytest.mark.parametrize("unit", sorted(NOT_YET_SPLIT))
@@ -248,7 +250,9 @@ def _path_table_rows() -> list[tuple[str, int]]:
     text = (courses_dir() / "README.md").read_text(encoding="utf-8")
     return [
         (found.group(1), int(found.group(2)))
-        for found in re.finditer(r"^\|\s*\d+\s*\|\s*`([^`]+\.ipynb)`\s*\|[^|]*\|\s*(\d+)分", text, re.M)
+        for found in re.finditer(
+            r"^\|\s*\d+\s*\|\s*`([^`]+\.ipynb)`\s*\|[^|]*\|\s*(\d+)分", text, re.M
+        )
     ]
 
 
@@ -259,4 +263,22 @@ def test_courses_readme_quotes_the_stated_times():
         path = courses_dir() / name
         assert path.is_file(), f"courses/README.md の表の {name} がありません"
         stated = course_time.stated_minutes(json.loads(path.read_text(encoding="utf-8"))["cells"])
-        assert minutes == stated, f"courses/README.md: {name} は {minutes}分、ノートブックは {stated}分"
+        assert minutes == stated, (
+            f"courses/README.md: {name} は {minutes}分、ノートブックは {stated}分"
+        )
+
+
+def _readme_unit_rows() -> dict[str, int]:
+    text = (courses_dir().parent / "README.md").read_text(encoding="utf-8")
+    found = re.finditer(r"^\| (\d{2}_[a-z0-9_]+) [^|]*\|[^|]*\| (\d+)分", text, re.MULTILINE)
+    return {match.group(1): int(match.group(2)) for match in found}
+
+
+def test_readme_unit_table_quotes_each_units_stated_total(times):
+    rows = _readme_unit_rows()
+    assert set(rows) == set(course.units()), "README.md の単元表と courses/ の単元が違います"
+    for unit, minutes in rows.items():
+        stated = sum(times[path].stated for path in course.notebooks(unit))
+        assert minutes == stated, (
+            f"README.md: {unit} は {minutes}分、ノートブックの合計は {stated}分"
+        )
