@@ -189,6 +189,14 @@ def test_cli_prints_the_table(capsys):
     assert out.count("00_python_basics/00") == 4 and "全職員コース合計" not in out
 
 
+def test_cli_unknown_unit_is_a_japanese_error(capsys):
+    from workbench.cli import main
+
+    assert main(["course", "times", "99_no_such_unit"]) == 2
+    captured = capsys.readouterr()
+    assert "単元「99_no_such_unit」が見つかりません" in captured.err and not captured.out
+
+
 # --- every notebook of every unit ------------------------------------------------------
 
 
