@@ -24,29 +24,17 @@ MULTI_MODEL = (
 )
 INTER_TERM = "'延床面積:C(種別, Treatment(\"庁舎\"))[T.文化ホール]'"
 
+
+def _choice(cell: str, option: str, hint: str) -> WrongAnswer:
+    return WrongAnswer(
+        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
+    )
+
+
 WRONG_ANSWERS: list[WrongAnswer] = [
-    # ex1: simple regression
-    WrongAnswer(
-        cell="ex1",
-        test="ex1_test",
-        # y and x swapped: the formula is "目的変数 ~ 説明変数".
-        code=(
-            'fit_area = smf.ols("延床面積 ~ 年間光熱費", data=energy).fit()\n'
-            'slope_area = fit_area.params["年間光熱費"]\n'
-            'intercept_area = fit_area.params["Intercept"]'
-        ),
-        hint="~ の左に 年間光熱費",
-    ),
-    WrongAnswer(
-        cell="ex1",
-        test="ex1_test",
-        code=(
-            'fit_area = smf.ols("年間光熱費 ~ 延床面積", data=energy)\n'
-            'slope_area = fit_area.fit().params["延床面積"]\n'
-            'intercept_area = fit_area.fit().params["Intercept"]'
-        ),
-        hint=".fit() を付けましょう",
-    ),
+    # ex1: reading the slope with its units
+    _choice("ex1", "A", "光熱費の単位は千円"),
+    _choice("ex1", "C", "面積の違う施設どうしを比べたときの平均的な差"),
     # ex2: reading the coefficient table
     WrongAnswer(
         cell="ex2",
@@ -81,13 +69,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="95%信頼区間は約2倍",
     ),
-    # ex4: R² instead of adjusted R²
-    WrongAnswer(
-        cell="ex4",
-        test="ex4_test",
-        code="adj_r2_area = fit_area.rsquared\nadj_r2_multi = fit_multi.rsquared",
-        hint="普通の決定係数 R²（rsquared）",
-    ),
+    # ex4: which model to report
+    _choice("ex4", "A", "自由度調整済み R² なら比べられます"),
+    _choice("ex4", "C", "意味のない変数（乱数）を足しても下がらない"),
     # ex5: reference category
     WrongAnswer(
         cell="ex5",
@@ -147,6 +131,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="目的変数 TOTEMP が入っています",
     ),
+    # ex7b: a coefficient under heavy multicollinearity
+    _choice("ex7b", "A", "効果を切り分けられず、係数は不安定"),
+    _choice("ex7b", "C", "目的変数 TOTEMP は計算に使っていません"),
     # ex8: residual plot and outlier
     WrongAnswer(
         cell="ex8",
@@ -172,6 +159,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="横軸が実測値",
     ),
+    # ex8b: what the residual plot of fit_type shows
+    _choice("ex8b", "A", "0の上下にあることは前提の確かめになりません"),
+    _choice("ex8b", "C", "外れ値はすぐに削除せず"),
     # ex9: prediction interval vs confidence interval
     WrongAnswer(
         cell="ex9",
@@ -233,4 +223,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="学習用データ train（",
     ),
+    # ex11b: in-sample adjusted R² against the test split
+    _choice("ex11b", "A", "新しいデータでの予測の良さは測れません"),
+    _choice("ex11b", "C", "施設数が説明変数の数より多くても過学習は起きます"),
 ]
