@@ -20,21 +20,17 @@ SIM = (
 )
 CI_TAIL = "ci_low = mean40 - t_crit * se40\nci_high = mean40 + t_crit * se40\n"
 
+
+def _choice(cell: str, option: str, hint: str) -> WrongAnswer:
+    return WrongAnswer(
+        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
+    )
+
+
 WRONG_ANSWERS: list[WrongAnswer] = [
-    # ex1: mean and median
-    WrongAnswer(
-        cell="ex1",
-        test="ex1_test",
-        # np.median does not skip the blank (勤怠未確定) rows: the result is nan.
-        code=f"mean_hours = {H}.mean()\nmedian_hours = np.median({H})",
-        hint="np.median() は空欄（NaN）があると nan",
-    ),
-    WrongAnswer(
-        cell="ex1",
-        test="ex1_test",
-        code=f"mean_hours = {H}.median()\nmedian_hours = {H}.mean()",
-        hint="入れ替わっていませんか",
-    ),
+    # ex1: which value stands for the typical member of staff (skewed hours)
+    _choice("ex1", "A", "平均は真ん中の職員より大きくなります"),
+    _choice("ex1", "C", "最頻値は「同じ値の人がいちばん多かった1点」"),
     # ex2: ddof
     WrongAnswer(
         cell="ex2",
@@ -102,6 +98,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint=".cov()（共分散）ではなく .corr()",
     ),
+    # ex13: a correlation that survives per-capita rates is still not a cause
+    _choice("ex13", "B", "相関係数が大きくても、それだけでは"),
+    _choice("ex13", "C", "人口規模の影響はすでに取り除かれています"),
     # ex7: the misleading chart
     WrongAnswer(
         cell="ex7",
@@ -115,6 +114,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code=DEPT + 'ax = dept_mean.plot(kind="pie")\nax.set_title("部局別の平均残業時間")',
         hint="棒グラフになっていません",
     ),
+    # ex12: is a bar chart with a truncated axis misleading
+    _choice("ex12", "A", "目盛りに数字があっても、読み手の印象は「4倍」"),
+    _choice("ex12", "B", "折れ線で縦軸を0から始めなくてよいのは"),
     # ex8: sampling distribution of the mean
     WrongAnswer(
         cell="ex8",
@@ -171,6 +173,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="自由度は n − 1",
     ),
+    # ex14: how many people halve the interval's width
+    _choice("ex14", "A", "人数を2倍にしても幅は 1 ÷ √2"),
+    _choice("ex14", "B", "計算の仕方を変えても、40人から分かることの不確かさは減りません"),
     # ex10: bootstrap
     WrongAnswer(
         cell="ex10",
@@ -194,4 +199,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="90%区間です",
     ),
+    # ex15: which interval for the median of a skewed sample
+    _choice("ex15", "B", "t分布の区間は「平均」の信頼区間です"),
+    _choice("ex15", "C", "一人ひとりの待ち時間の95%が入る範囲"),
 ]
