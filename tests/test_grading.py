@@ -240,7 +240,7 @@ def test_regrading_is_idempotent_and_resubmissions_are_archived(tmp_path, anchor
     assert third.graded == 1
     assert sum(s for s, _ in scores(root, ANCHOR_UNIT, "b").values()) == ANCHOR_FULL
     archived = list((root / ".workbench" / "archive" / ANCHOR_UNIT / "b").iterdir())
-    assert len(archived) == 1 and (archived[0] / NB).exists()
+    assert len(archived) == 1 and (archived[0] / ANCHOR_NB).exists()
 
 
 def test_sigkill_mid_run_then_resume_finishes_everything_once(tmp_path, anchor):
