@@ -142,3 +142,48 @@ def simulated_written_cohort(root: Path, unit: str, answers: dict[str, str]) -> 
                 target.parent.mkdir(parents=True, exist_ok=True)
                 nbformat.write(notebook, target)
         gradebook.db.commit()
+
+
+# --------------------------------------------------------------------------- small units
+
+ANCHOR_UNIT = "stats_anchor"
+
+
+def make_anchor_course(tmp: Path) -> Path:
+    """A course holding, besides the real units, REFERENCE.md §D's anchor assignment
+    (benchmarks/grading.py: statistics imports, one t-test, one OLS fit; 2 tests of 1
+    point), released with nbgrader. For the grader's properties that do not depend on
+    teaching content (attacks, faults, resume): a submission runs in well under a second
+    where a teaching notebook takes several."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "benchmark_grading", REPO_ROOT / "benchmarks" / "grading.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = make_course(tmp)
+    module.write_anchor_unit(root.parent / "courses")
+    nbgrader(root, "generate_assignment", ANCHOR_UNIT, "--force")
+    return root
+
+
+def precompute_plan(root: Path, unit: str, limits) -> None:
+    """Decide the grading plan once for ``root`` (workbench/grading/plan_cache.py), so that
+    every copy of this course made afterwards grades without deciding it again.
+
+    Decided on a scratch copy graded with one blank submission, so ``root`` itself keeps
+    no submission, gradebook row or ledger entry.
+    """
+    import tempfile
+
+    from workbench.grading.pipeline import Options, grade
+
+    with tempfile.TemporaryDirectory(prefix="plan-") as scratch:
+        copy = Path(scratch) / "course"
+        shutil.copytree(root.parent, copy, ignore=shutil.ignore_patterns("submitted", "autograded"))
+        for path in sorted((root / "release" / unit).glob("*.ipynb")):
+            submit(copy / "grading", "plan_warmup", unit, path.name, nbformat.read(path, 4))
+        grade(unit, copy / "grading", Options(workers=1, progress=False, limits=limits))
+        cache = copy / "grading" / ".workbench" / "plan-cache"
+        shutil.copytree(cache, root / ".workbench" / "plan-cache", dirs_exist_ok=True)

@@ -1,5 +1,10 @@
 """The fast grader: faults contained, tampering gains nothing, runs resume and lock.
 
+Faults and tampering are graded on unit 01 (they name its exercises and checks); what
+does not depend on teaching content (regrading, resume after SIGKILL, grader faults,
+Dask, PostgreSQL) on the small anchor assignment of tests/harness.py. Each module course
+has its grading plan decided once (harness.precompute_plan), not once per test.
+
 Cell-by-cell equality with `nbgrader autograde`, with the checker on, is tested on every
 unit by tests/test_course_grading.py::test_fast_grader_equals_nbgrader_cell_by_cell.
 """
@@ -15,7 +20,17 @@ import time
 
 import nbformat
 import pytest
-from harness import answered, cells_by_id, make_course, nbgrader, scores, submit
+from harness import (
+    ANCHOR_UNIT,
+    answered,
+    cells_by_id,
+    make_anchor_course,
+    make_course,
+    nbgrader,
+    precompute_plan,
+    scores,
+    submit,
+)
 
 from workbench.grading.executor import Limits
 from workbench.grading.ledger import Ledger
@@ -33,8 +48,23 @@ def released(tmp_path_factory):
     """A course with the unit released; returns (root, source notebook, released notebook)."""
     root = make_course(tmp_path_factory.mktemp("released"))
     nbgrader(root, "generate_assignment", UNIT, "--force")
+    precompute_plan(root, UNIT, FAST_LIMITS)
     source = nbformat.read(root.parent / "courses" / UNIT / NB, as_version=4)
     release = nbformat.read(root / "release" / UNIT / NB, as_version=4)
+    return root, source, release
+
+
+ANCHOR_NB = f"{ANCHOR_UNIT}.ipynb"
+ANCHOR_FULL = 2  # points of the anchor assignment
+
+
+@pytest.fixture(scope="module")
+def anchor(tmp_path_factory):
+    """The anchor assignment released, its plan decided: (root, source, release)."""
+    root = make_anchor_course(tmp_path_factory.mktemp("anchor"))
+    precompute_plan(root, ANCHOR_UNIT, FAST_LIMITS)
+    source = nbformat.read(root.parent / "courses" / ANCHOR_UNIT / ANCHOR_NB, as_version=4)
+    release = nbformat.read(root / "release" / ANCHOR_UNIT / ANCHOR_NB, as_version=4)
     return root, source, release
 
 
@@ -45,11 +75,11 @@ def _fresh_course(tmp_path, released):
     return fresh / "grading"
 
 
-def _ledger(root):
+def _ledger(root, unit=UNIT):
     """Faults per graded student, read through the grader's own ledger."""
     ledger = Ledger(root / ".workbench" / "grader-ledger.sqlite")
     try:
-        return ledger.faults(UNIT)
+        return ledger.faults(unit)
     finally:
         ledger.close()
 
@@ -192,36 +222,39 @@ def test_tampering_gains_nothing(tmp_path, released):
     assert sum(s for s, _ in scores(root, UNIT, "kernelspec").values()) == 17
 
 
-def test_regrading_is_idempotent_and_resubmissions_are_archived(tmp_path, released):
-    root = _fresh_course(tmp_path, released)
-    _, source, release = released
-    submit(root, "a", UNIT, NB, answered(release, source))
-    submit(root, "b", UNIT, NB, release)
-    first = grade(UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
-    again = grade(UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
+def test_regrading_is_idempotent_and_resubmissions_are_archived(tmp_path, anchor):
+    root = _fresh_course(tmp_path, anchor)
+    _, source, release = anchor
+    submit(root, "a", ANCHOR_UNIT, ANCHOR_NB, answered(release, source))
+    submit(root, "b", ANCHOR_UNIT, ANCHOR_NB, release)
+    first = grade(ANCHOR_UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
+    again = grade(ANCHOR_UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
     assert (first.graded, again.graded, again.skipped) == (2, 0, 2)
 
-    submit(root, "b", UNIT, NB, answered(release, source))  # b resubmits a full answer
-    (root / "submitted" / "b" / UNIT / "timestamp.txt").write_text("2024-04-02 09:00:00.000000 UTC")
-    third = grade(UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
+    # b resubmits a full answer
+    submit(root, "b", ANCHOR_UNIT, ANCHOR_NB, answered(release, source))
+    (root / "submitted" / "b" / ANCHOR_UNIT / "timestamp.txt").write_text(
+        "2024-04-02 09:00:00.000000 UTC"
+    )
+    third = grade(ANCHOR_UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
     assert third.graded == 1
-    assert sum(s for s, _ in scores(root, UNIT, "b").values()) == 17
-    archived = list((root / ".workbench" / "archive" / UNIT / "b").iterdir())
-    assert len(archived) == 1 and (archived[0] / NB).exists()
+    assert sum(s for s, _ in scores(root, ANCHOR_UNIT, "b").values()) == ANCHOR_FULL
+    archived = list((root / ".workbench" / "archive" / ANCHOR_UNIT / "b").iterdir())
+    assert len(archived) == 1 and (archived[0] / ANCHOR_NB).exists()
 
 
-def test_sigkill_mid_run_then_resume_finishes_everything_once(tmp_path, released):
-    root = _fresh_course(tmp_path, released)
-    _, source, release = released
-    count = 8
+def test_sigkill_mid_run_then_resume_finishes_everything_once(tmp_path, anchor):
+    root = _fresh_course(tmp_path, anchor)
+    _, source, release = anchor
+    count = 16  # the anchor grades fast: enough to be caught mid-run
     for index in range(count):
-        submit(root, f"s{index}", UNIT, NB, answered(release, source))
+        submit(root, f"s{index}", ANCHOR_UNIT, ANCHOR_NB, answered(release, source))
     command = [
         sys.executable,
         "-m",
         "workbench",
         "grade",
-        UNIT,
+        ANCHOR_UNIT,
         "--course-root",
         str(root),
         "--workers",
@@ -234,45 +267,47 @@ def test_sigkill_mid_run_then_resume_finishes_everything_once(tmp_path, released
     ledger_path = root / ".workbench" / "grader-ledger.sqlite"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if ledger_path.exists() and 1 <= len(_ledger(root)) < count:
+        if ledger_path.exists() and 1 <= len(_ledger(root, ANCHOR_UNIT)) < count:
             break
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    interrupted = len(_ledger(root))
+    interrupted = len(_ledger(root, ANCHOR_UNIT))
     assert interrupted < count, "the run finished before it could be interrupted"
-    resumed = grade(UNIT, root, Options(workers=2, progress=False, limits=FAST_LIMITS))
+    resumed = grade(ANCHOR_UNIT, root, Options(workers=2, progress=False, limits=FAST_LIMITS))
     assert resumed.graded == count - interrupted
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        assert len(gradebook.assignment_submissions(UNIT)) == count
+        assert len(gradebook.assignment_submissions(ANCHOR_UNIT)) == count
         for index in range(count):
-            assert gradebook.find_submission(UNIT, f"s{index}").score == 17
+            assert gradebook.find_submission(ANCHOR_UNIT, f"s{index}").score == ANCHOR_FULL
 
 
-def test_dask_cluster_grades_like_local_processes(tmp_path, released):
+def test_dask_cluster_grades_like_local_processes(tmp_path, anchor):
     from distributed import LocalCluster
 
-    root = _fresh_course(tmp_path, released)
-    _, source, release = released
-    submit(root, "good", UNIT, NB, answered(release, source))
-    submit(root, "blank", UNIT, NB, release)
+    root = _fresh_course(tmp_path, anchor)
+    # The plan is decided on the cluster too, as in a real run: not taken from the cache.
+    shutil.rmtree(root / ".workbench" / "plan-cache")
+    _, source, release = anchor
+    submit(root, "good", ANCHOR_UNIT, ANCHOR_NB, answered(release, source))
+    submit(root, "blank", ANCHOR_UNIT, ANCHOR_NB, release)
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         summary = grade(
-            UNIT,
+            ANCHOR_UNIT,
             root,
             Options(scheduler=cluster.scheduler_address, progress=False, limits=FAST_LIMITS),
         )
     assert summary.graded == 2
-    assert sum(s for s, _ in scores(root, UNIT, "good").values()) == 17
-    assert sum(s for s, _ in scores(root, UNIT, "blank").values()) == 0
+    assert sum(s for s, _ in scores(root, ANCHOR_UNIT, "good").values()) == ANCHOR_FULL
+    assert sum(s for s, _ in scores(root, ANCHOR_UNIT, "blank").values()) == 0
 
 
 @pytest.mark.postgres
-def test_postgresql_gradebook(tmp_path, released, monkeypatch):
+def test_postgresql_gradebook(tmp_path, anchor, monkeypatch):
     url = os.environ.get("WORKBENCH_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("CI"):
@@ -287,18 +322,19 @@ def test_postgresql_gradebook(tmp_path, released, monkeypatch):
         connection.execute(sqlalchemy.text(f"CREATE DATABASE {database}"))
     db_url = url.rsplit("/", 1)[0] + "/" + database
     try:
-        root = make_course(tmp_path)
         monkeypatch.setenv("WORKBENCH_GRADEBOOK_URL", db_url)  # read by nbgrader_config.py
-        nbgrader(root, "generate_assignment", UNIT, "--force")
-        _, source, release = released
-        submit(root, "good", UNIT, NB, answered(release, source))
-        submit(root, "blank", UNIT, NB, release)
-        grade(UNIT, root, Options(workers=2, progress=False, db_url=db_url, limits=FAST_LIMITS))
+        root = make_anchor_course(tmp_path)
+        _, source, release = anchor
+        submit(root, "good", ANCHOR_UNIT, ANCHOR_NB, answered(release, source))
+        submit(root, "blank", ANCHOR_UNIT, ANCHOR_NB, release)
+        grade(
+            ANCHOR_UNIT, root, Options(workers=2, progress=False, db_url=db_url, limits=FAST_LIMITS)
+        )
         from nbgrader.api import Gradebook
 
         with Gradebook(db_url) as gradebook:
-            assert gradebook.find_submission(UNIT, "good").score == 17
-            assert gradebook.find_submission(UNIT, "blank").score == 0
+            assert gradebook.find_submission(ANCHOR_UNIT, "good").score == ANCHOR_FULL
+            assert gradebook.find_submission(ANCHOR_UNIT, "blank").score == 0
     finally:
         admin.dispose()
         with sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
@@ -399,26 +435,131 @@ def test_without_bubblewrap_grading_fails_closed(monkeypatch):
     assert "bwrap" not in command[0]
 
 
-def test_grader_faults_are_retried_on_resume(tmp_path, released, monkeypatch):
+def test_grader_faults_are_retried_on_resume(tmp_path, anchor, monkeypatch):
     """A warm process that dies is the grader's fault: recorded, then graded again."""
     from workbench.grading import warm
 
-    root = _fresh_course(tmp_path, released)
-    _, source, release = released
-    submit(root, "a", UNIT, NB, answered(release, source))
+    root = _fresh_course(tmp_path, anchor)
+    _, source, release = anchor
+    submit(root, "a", ANCHOR_UNIT, ANCHOR_NB, answered(release, source))
     real_run = warm.WarmProcess.run
 
     def dying_run(self, job):
-        if job["job_id"].startswith("plan/"):
+        if job["job_id"].startswith("plan"):  # (decided before: cached)
             return real_run(self, job)
         self.close()
         return warm.internal_fault(job, "test: the warm process died")
 
     monkeypatch.setattr(warm.WarmProcess, "run", dying_run)
-    first = grade(UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
-    assert first.graded == 1 and _ledger(root)["a"] == ["internal"]
+    first = grade(ANCHOR_UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
+    assert first.graded == 1 and _ledger(root, ANCHOR_UNIT)["a"] == ["internal"]
     monkeypatch.setattr(warm.WarmProcess, "run", real_run)
-    second = grade(UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
+    second = grade(ANCHOR_UNIT, root, Options(workers=1, progress=False, limits=FAST_LIMITS))
     assert second.graded == 1, "the grader's fault is retried, not kept as the learner's"
-    assert _ledger(root)["a"] == []
-    assert sum(s for s, _ in scores(root, UNIT, "a").values()) == 17
+    assert _ledger(root, ANCHOR_UNIT)["a"] == []
+    assert sum(s for s, _ in scores(root, ANCHOR_UNIT, "a").values()) == ANCHOR_FULL
+
+
+# --- the grading plan, kept per digest of the instructor's files (plan_cache.py) --------
+
+
+def test_plan_is_kept_until_an_instructor_file_changes_and_a_tampered_cache_is_refused(
+    tmp_path, monkeypatch
+):
+    import json
+
+    from harness import ANCHOR_UNIT, make_anchor_course
+
+    from workbench.grading import plan
+
+    root = make_anchor_course(tmp_path)
+    name = f"{ANCHOR_UNIT}.ipynb"
+    path = root.parent / "courses" / ANCHOR_UNIT / name
+    source = nbformat.read(path, as_version=4)
+    release = nbformat.read(root / "release" / ANCHOR_UNIT / name, as_version=4)
+    decided = []
+    real_decide = plan._decide
+    monkeypatch.setattr(plan, "_decide", lambda *a: decided.append(1) or real_decide(*a))
+    options = Options(workers=1, progress=False, limits=FAST_LIMITS, force=True)
+
+    def run(student, notebook):
+        submit(root, student, ANCHOR_UNIT, name, notebook)
+        grade(ANCHOR_UNIT, root, options)
+        return len(decided), sum(s for s, _ in scores(root, ANCHOR_UNIT, student).values())
+
+    cache = root / ".workbench" / "plan-cache" / f"{ANCHOR_UNIT}.json"
+    assert run("a", answered(release, source)) == (1, 2)
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    # Both tests are decided by the checker (the anchor needs nothing it cannot give).
+    assert stored["body"]["plans"] == {ANCHOR_UNIT: {"ex1_test": True, "ex2_test": True}}
+    # Another learner, another answer: nothing a learner sends enters the key.
+    attack = "import scipy.stats\nscipy.stats.ttest_ind = lambda *a, **k: (0.0, 0.5)"
+    assert run("b", answered(release, source, {"ex1": attack})) == (1, 1)
+
+    # Tampered: a test moved back into the learner's process, the checksum now wrong.
+    edited = json.loads(cache.read_text(encoding="utf-8"))
+    edited["body"]["plans"][ANCHOR_UNIT]["ex1_test"] = False
+    cache.write_text(json.dumps(edited), encoding="utf-8")
+    assert run("c", answered(release, source)) == (2, 2)
+    assert json.loads(cache.read_text(encoding="utf-8")) == stored  # decided again
+
+    # The instructor's source changes, with a slip: decided again, and since the
+    # solution fails its own test, not kept (the old plan stays, under the old key).
+    cells_by_id(source)["ex2"].source = "slope = 0.0"
+    nbformat.write(source, path)
+    assert run("d", answered(release, source))[0] == 3
+    assert json.loads(cache.read_text(encoding="utf-8")) == stored
+    # Fixed: decided again and kept under a new key.
+    source = nbformat.read(root.parent / "courses" / ANCHOR_UNIT / name, as_version=4)
+    cells_by_id(source)["ex2"].source = cells_by_id(source)["ex2"].source.replace(
+        "slope = 0.0", 'model = smf.ols("y ~ x", data=df).fit()\nslope = model.params["x"]'
+    )
+    source.cells.append(nbformat.v4.new_markdown_cell("補足"))
+    nbformat.write(source, path)
+    assert run("e", answered(release, source)) == (4, 2)
+    assert json.loads(cache.read_text(encoding="utf-8"))["body"]["key"] != stored["body"]["key"]
+
+
+def test_plan_cache_key_and_refusals(tmp_path):
+    """Without grading: what enters the key, and which stored files are refused."""
+    import json
+    from types import SimpleNamespace
+
+    from workbench.grading import plan_cache
+
+    (tmp_path / "courses" / "u").mkdir(parents=True)
+    (tmp_path / "grading").mkdir()
+    notebook, config = tmp_path / "courses" / "u" / "u.ipynb", tmp_path / "grading" / "c.py"
+    notebook.write_text("{}")
+    (tmp_path / "grading" / "nbgrader_config.py").write_text("c = get_config()\n")
+    course = SimpleNamespace(root=tmp_path / "grading", source=lambda a: tmp_path / "courses" / a)
+
+    def key(settings=(False, ())):
+        return plan_cache.key(course, "u", FAST_LIMITS, settings)
+
+    first = key()
+    assert key() == first
+    (tmp_path / "courses" / "u" / "data.csv").write_text("a\n1\n")  # a data file read
+    second = key()
+    (tmp_path / "grading" / "nbgrader_config.py").write_text("c = get_config()\n# x\n")
+    third = key()
+    assert len({first, second, third, key((True, ()))}) == 4
+    config.write_text("")  # not the course config: no effect
+    assert key() == third
+
+    names = {"u": {"ex1_test"}}
+    plan_cache.store(course, "u", third, {"u": {"ex1_test": True}})
+    assert plan_cache.load(course, "u", third, names) == {"u": {"ex1_test": True}}
+    assert plan_cache.load(course, "u", first, names) is None  # other inputs
+    assert plan_cache.load(course, "u", third, {"u": {"ex1_test", "ex2_test"}}) is None
+    file = plan_cache.path(course, "u")
+    good = file.read_text()
+    file.write_text(good.replace("true", "false"))  # edited, checksum now wrong
+    assert plan_cache.load(course, "u", third, names) is None
+    body = {"key": third, "plans": {"u": {"ex1_test": "yes"}}}  # right checksum, wrong shape
+    file.write_text(json.dumps({"body": body, "checksum": plan_cache._checksum(body)}))
+    assert plan_cache.load(course, "u", third, names) is None
+    file.write_text("{ not json")
+    assert plan_cache.load(course, "u", third, names) is None
+    file.write_text(good)  # negative control: the intact file reads back
+    assert plan_cache.load(course, "u", third, names) == {"u": {"ex1_test": True}}

@@ -4,6 +4,11 @@ Each attack must score no more than the blank answers it carries, and the run mu
 finish with every honest submission graded in full. Each defence also has a negative
 control: graded with that defence switched off (``Options.disabled_defences``, meant for
 this suite only), the same attack works, which shows the test bites.
+
+Graded on the small anchor assignment (tests/harness.py, 2 tests of 1 point): no attack
+here depends on what the notebook teaches, and a teaching unit would cost seconds per
+submission. The real units are graded with every defence on by the course tier
+(tests/test_course_grading.py).
 """
 
 from __future__ import annotations
@@ -12,7 +17,15 @@ import os
 
 import nbformat
 import pytest
-from harness import answered, cells_by_id, make_course, nbgrader, scores, submit
+from harness import (
+    ANCHOR_UNIT,
+    answered,
+    cells_by_id,
+    make_anchor_course,
+    precompute_plan,
+    scores,
+    submit,
+)
 
 from workbench.grading.executor import Limits
 from workbench.grading.ledger import Ledger
@@ -20,9 +33,10 @@ from workbench.grading.pipeline import Options, grade
 
 pytestmark = pytest.mark.slow
 
-UNIT = "04_t_test"
+UNIT = ANCHOR_UNIT
 NB = f"{UNIT}.ipynb"
 FIRST = "ex1"  # the first answer cell
+FULL = 2  # points of an honest submission
 LIMITS = Limits(cell_timeout=10, notebook_timeout=120, memory_mb=1024, output_bytes=1_000_000)
 
 SHOWTRACEBACK = (
@@ -113,8 +127,8 @@ ATTACKS = {
 
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
-    root = make_course(tmp_path_factory.mktemp("hostile"))
-    nbgrader(root, "generate_assignment", UNIT, "--force")
+    root = make_anchor_course(tmp_path_factory.mktemp("hostile"))
+    precompute_plan(root, UNIT, LIMITS)  # every copy below starts with the plan decided
     source = nbformat.read(root.parent / "courses" / UNIT / NB, as_version=4)
     release = nbformat.read(root / "release" / UNIT / NB, as_version=4)
     return root, source, release
@@ -212,8 +226,8 @@ def test_lone_surrogate_in_output_still_grades_in_full(released, tmp_path):
         },
     )
     grade(UNIT, root, Options(workers=1, progress=False, limits=LIMITS))
-    assert _total(root, "honest") == 20
-    assert _total(root, "surrogate") == 20
+    assert _total(root, "honest") == FULL
+    assert _total(root, "surrogate") == FULL
     assert "\\ud800" in _output(root, "surrogate")
 
 
@@ -231,7 +245,7 @@ def _orphan_run(released, tmp_path, disabled=frozenset()):
 def test_nothing_outlives_its_notebook(released, tmp_path):
     root = _orphan_run(released, tmp_path)
     assert "no orphan" in _output(root, "b_probe")
-    assert _total(root, "b_probe") == 20
+    assert _total(root, "b_probe") == FULL
 
 
 def test_negative_control_orphan_survives_without_the_reaper(released, tmp_path):
@@ -254,14 +268,14 @@ def test_no_process_can_write_into_the_warm_process(released, tmp_path):
     root, summary = _warm_fd_run(released, tmp_path)
     assert "blocked" in _output(root, "a_attack")
     assert summary.graded == 5
-    assert all(_total(root, f"honest{i}") == 20 for i in range(4))
+    assert all(_total(root, f"honest{i}") == FULL for i in range(4))
 
 
 def test_negative_control_a_broken_stream_fails_one_submission_not_the_run(released, tmp_path):
     """Without the non-dumpable warm process the bytes land, yet the run finishes."""
     root, summary = _warm_fd_run(released, tmp_path, frozenset({"nondumpable"}))
     assert summary.graded == 5
-    assert all(_total(root, f"honest{i}") == 20 for i in range(4))
+    assert all(_total(root, f"honest{i}") == FULL for i in range(4))
     faults = Ledger(root / ".workbench" / "grader-ledger.sqlite").faults(UNIT)
     # The submission hit by the broken stream is recorded as the grader's fault (retried).
     assert "internal" in faults["a_attack"]
