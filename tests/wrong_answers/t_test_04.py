@@ -32,6 +32,13 @@ PAIRED_PARTS = (
     "t_crit_pair = stats.t.ppf(0.975, n_pairs - 1)\n"
 )
 
+
+def _choice(cell: str, option: str, hint: str) -> WrongAnswer:
+    return WrongAnswer(
+        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
+    )
+
+
 WRONG_ANSWERS: list[WrongAnswer] = [
     # --- 演習1: one-sample t by hand
     WrongAnswer(
@@ -150,6 +157,10 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="d_app が負です",
     ),
+    # --- 演習4b: which reading of p = 0.09 is right
+    _choice("ex4b", "A", "仮説が正しい確率ではありません"),
+    _choice("ex4b", "C", "「差がない（同じ）」ことの証明ではありません"),
+    _choice("ex4b", "D", "p値は差の大きさを表しません"),
     # --- 演習6: paired t-test
     WrongAnswer(
         cell="ex6",
@@ -218,6 +229,10 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="独立な2群の標準誤差",
     ),
+    # --- 演習7b: significant, but is the saving above the 120-minute threshold?
+    _choice("ex7b", "A", "「120分以上か」には答えていません"),
+    _choice("ex7b", "C", "大きさは信頼区間を分の単位で見て"),
+    _choice("ex7b", "D", "削減があったことははっきりしています"),
     # --- 演習8: Shapiro–Wilk and Wilcoxon signed-rank
     WrongAnswer(
         cell="ex8",
@@ -237,6 +252,10 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="差 diff の正規性",
     ),
+    # --- 演習8b: which test fits the same 40 nurseries before and after
+    _choice("ex8b", "A", "同じ保育所を2回測ったデータなので"),
+    _choice("ex8b", "C", "独立な2群のための検定です"),
+    _choice("ex8b", "D", "前年度の平均も標本から計算した値で"),
     # --- 演習9: family-wise error rate of 20 tests
     WrongAnswer(
         cell="ex9",
@@ -266,6 +285,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="Bonferroni 法の結果",
     ),
+    # --- 演習10b: ten tests, significant offices get an award: correct or not
+    _choice("ex10b", "B", "どれか1つが偶然に有意になる確率"),
+    _choice("ex10b", "C", "件数にかかわらず有意水準の5%"),
     # --- 演習11: sample size
     WrongAnswer(
         cell="ex11",
@@ -294,4 +316,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="片側検定の件数",
     ),
+    # --- 演習11b: are 20 per group enough for d = 0.4
+    _choice("ex11b", "A", "有意でないことは「差がない」ことの証明ではありません"),
+    _choice("ex11b", "C", "検出力）とは別の話です"),
 ]
