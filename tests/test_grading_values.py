@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -190,19 +191,34 @@ def _mutating(x):
     return x * 2
 
 
+def _call(name: str, *args) -> dict:
+    return {"name": name, "ops": [["call", values.encode(args), values.encode({})]]}
+
+
 def test_a_learner_function_runs_in_a_throwaway_child():
-    call = {"ops": [["call", values.encode((21,)), values.encode({})]]}
-    assert calls.call_in_child(_mutating, call, timeout=5) == {"value": 42}
-    assert STATE["calls"] == 0, "the call's side effects stayed in the child"
+    with calls.CallServer({"f": _mutating}, timeout=5) as server:
+        assert server.call(_call("f", 21)) == {"value": 42}
+        assert server.call(_call("f", 1)) == {"value": 2}  # one child answers many calls
+    assert STATE["calls"] == 0, "the calls' side effects stayed in the child"
     _mutating(1)  # negative control: called here, the same function does change state
     assert STATE["calls"] == 1
 
 
 def test_objects_that_are_not_data_come_back_as_handles_and_errors_by_name():
-    model = Answer()
-    assert calls.call_in_child(model, {"ops": []}, timeout=5) == {"remote": f"{__name__}.Answer"}
-    reply = calls.call_in_child(model, {"ops": [["attr", "missing"]]}, timeout=5)
-    assert reply["error"][0] == "AttributeError"
-    looping = {"ops": [["call", values.encode(()), values.encode({})]]}
-    reply = calls.call_in_child(lambda: [0 for _ in iter(int, 1)], looping, timeout=0.5)
-    assert reply["error"][0] == "TimeoutError"  # the endless call was stopped
+    namespace = {"model": Answer(), "loop": lambda: [0 for _ in iter(int, 1)], "f": _mutating}
+    with calls.CallServer(namespace, timeout=0.5) as server:
+        assert server.call({"name": "model", "ops": []}) == {"remote": f"{__name__}.Answer"}
+        reply = server.call({"name": "model", "ops": [["attr", "missing"]]})
+        assert reply["error"][0] == "AttributeError"
+        reply = server.call(_call("loop"))
+        assert reply["error"][0] == "TimeoutError"  # the endless call was stopped
+        assert not server.alive  # and its child is gone; the next call needs a new one
+    with calls.CallServer(namespace, timeout=5) as server:
+        assert server.call(_call("f", 2)) == {"value": 4}
+
+
+def test_a_call_that_kills_its_child_is_an_error_not_a_hang():
+    namespace = {"exit": lambda: os._exit(3), "f": _mutating}
+    with calls.CallServer(namespace, timeout=5) as server:
+        assert server.call(_call("exit"))["error"][0] == "TimeoutError"
+        assert not server.alive
