@@ -27,6 +27,18 @@ class WrongAnswer:
     hint: str
 
 
+def choice_answer(cell: str, option: str, hint: str) -> WrongAnswer:
+    """A judgement question (``choice_<cell> = "A"``) answered with another option."""
+    return WrongAnswer(
+        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
+    )
+
+
+def choice_answers(cell: str, hints: dict[str, str]) -> list[WrongAnswer]:
+    """Every wrong option of one judgement question, each with its own hint."""
+    return [choice_answer(cell, option, hint) for option, hint in hints.items()]
+
+
 def make_course(tmp: Path) -> Path:
     """Copy the nbgrader config and the course sources into ``tmp``; return the course root."""
     root = tmp / "grading"

@@ -5,6 +5,7 @@ its own hint, so a learner learns why that option is wrong, not only that it is.
 """
 
 from harness import WrongAnswer
+from harness import choice_answer as _choice
 
 UNIT = "09_classification"
 
@@ -33,15 +34,6 @@ TOP_300 = (
 )
 
 
-def _choice(number: int, letter: str, hint: str) -> WrongAnswer:
-    return WrongAnswer(
-        cell=f"ex{number}",
-        test=f"ex{number}_test",
-        code=f'choice_ex{number} = "{letter}"',
-        hint=hint,
-    )
-
-
 WRONG_ANSWERS: list[WrongAnswer] = [
     # ex1: a random split, as in unit 05, mixes 2024 into the training data.
     WrongAnswer(
@@ -51,9 +43,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         hint="ランダムに分けず（sample は使わず）",
     ),
     # ex2: why split by year: every wrong option has its own hint.
-    _choice(2, "A", "seed を固定すれば毎回同じ"),
-    _choice(2, "B", "最新のデータを学習に使うこと自体は過学習ではありません"),
-    _choice(2, "C", "frac=0.2 なら件数の比は毎回同じ"),
+    _choice("ex2", "A", "seed を固定すれば毎回同じ"),
+    _choice("ex2", "B", "最新のデータを学習に使うこと自体は過学習ではありません"),
+    _choice("ex2", "C", "frac=0.2 なら件数の比は毎回同じ"),
     # ex3: the coefficient reported as the odds ratio.
     WrongAnswer(
         cell="ex3",
@@ -80,9 +72,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         hint="smf.ols ではなく smf.logit",
     ),
     # ex4: reading the odds ratio.
-    _choice(4, "A", "オッズ比は確率の比ではありません"),
-    _choice(4, "C", "因果は言えません"),
-    _choice(4, "D", "確率の差（ポイント）ではありません"),
+    _choice("ex4", "A", "オッズ比は確率の比ではありません"),
+    _choice("ex4", "C", "因果は言えません"),
+    _choice("ex4", "D", "確率の差（ポイント）ではありません"),
     # ex6: log-odds (the linear predictor) taken for probabilities.
     WrongAnswer(
         cell="ex6",
@@ -139,9 +131,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         hint="しきい値で切る前の予測確率 p_test",
     ),
     # ex11: is AUC 0.62 good enough?
-    _choice(11, "A", "比べる相手は「でたらめ」ではなく今のやり方"),
-    _choice(11, "B", "「0.7 未満は使えない」という決まった基準はありません"),
-    _choice(11, "C", "p値は「係数が0でなさそうか」を示すだけ"),
+    _choice("ex11", "A", "比べる相手は「でたらめ」ではなく今のやり方"),
+    _choice("ex11", "B", "「0.7 未満は使えない」という決まった基準はありません"),
+    _choice("ex11", "C", "p値は「係数が0でなさそうか」を示すだけ"),
     # ex12: threshold 0.5 whatever the budget.
     WrongAnswer(
         cell="ex12",
@@ -158,9 +150,9 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         hint="適合率と同じ「÷ 300（調査した件数）」",
     ),
     # ex13: which way to choose under the budget.
-    _choice(13, "A", "0.1 以上は300件を大きく超えます"),
-    _choice(13, "C", "正解率が最も高いのは「ほとんど調査しない」しきい値"),
-    _choice(13, "D", "調査枠を使わずに残すと"),
+    _choice("ex13", "A", "0.1 以上は300件を大きく超えます"),
+    _choice("ex13", "C", "正解率が最も高いのは「ほとんど調査しない」しきい値"),
+    _choice("ex13", "D", "調査枠を使わずに残すと"),
     # ex14: recall computed as hits / surveyed (that is precision).
     WrongAnswer(
         cell="ex14",

@@ -4,15 +4,9 @@ Every wrong option of every choice question is here, so each option's own hint i
 """
 
 from harness import WrongAnswer
+from harness import choice_answers as _choices
 
 UNIT = "07_public_statistics"
-
-
-def _choices(cell: str, hints: dict[str, str]) -> list[WrongAnswer]:
-    return [
-        WrongAnswer(cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint)
-        for option, hint in hints.items()
-    ]
 
 
 SHARE = (

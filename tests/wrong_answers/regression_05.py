@@ -1,6 +1,7 @@
 """Realistic wrong answers for unit 05 (回帰分析), each with the hint it must show."""
 
 from harness import WrongAnswer
+from harness import choice_answer as _choice
 
 UNIT = "05_regression"
 
@@ -23,12 +24,6 @@ MULTI_MODEL = (
     'fit_multi = smf.ols("年間光熱費 ~ 延床面積 + 築年数 + 年間開館時間", data=energy).fit()\n'
 )
 INTER_TERM = "'延床面積:C(種別, Treatment(\"庁舎\"))[T.文化ホール]'"
-
-
-def _choice(cell: str, option: str, hint: str) -> WrongAnswer:
-    return WrongAnswer(
-        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
-    )
 
 
 WRONG_ANSWERS: list[WrongAnswer] = [

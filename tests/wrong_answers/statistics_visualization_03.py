@@ -1,6 +1,7 @@
 """Realistic wrong answers for unit 03 (統計の考え方と可視化), each with the hint it must show."""
 
 from harness import WrongAnswer
+from harness import choice_answer as _choice
 
 UNIT = "03_statistics_visualization"
 
@@ -19,12 +20,6 @@ SIM = (
     "se_sim = sample_means.std(ddof=1)\n"
 )
 CI_TAIL = "ci_low = mean40 - t_crit * se40\nci_high = mean40 + t_crit * se40\n"
-
-
-def _choice(cell: str, option: str, hint: str) -> WrongAnswer:
-    return WrongAnswer(
-        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
-    )
 
 
 WRONG_ANSWERS: list[WrongAnswer] = [

@@ -1,6 +1,7 @@
 """Realistic wrong answers for unit 08 (調査設計とクロス集計), each with the hint it must show."""
 
 from harness import WrongAnswer
+from harness import choice_answer as _choice
 
 UNIT = "08_survey_design"
 
@@ -15,12 +16,6 @@ ONLINE_TEST = (
 )
 SERVICE = 'service_table = pd.crosstab(responses["問3_オンライン申請"], responses["行政満足計"])\n'
 SERVICE_N = "(service_table.to_numpy().sum() * (min(service_table.shape) - 1))"
-
-
-def _choice(cell: str, option: str, hint: str) -> WrongAnswer:
-    return WrongAnswer(
-        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
-    )
 
 
 WRONG_ANSWERS: list[WrongAnswer] = [

@@ -1,6 +1,7 @@
 """Realistic wrong answers for unit 04 (t検定), each with the hint it must show."""
 
 from harness import WrongAnswer
+from harness import choice_answer as _choice
 
 UNIT = "04_t_test"
 
@@ -31,12 +32,6 @@ PAIRED_PARTS = (
     "se_pair = diff.std() / np.sqrt(n_pairs)\n"
     "t_crit_pair = stats.t.ppf(0.975, n_pairs - 1)\n"
 )
-
-
-def _choice(cell: str, option: str, hint: str) -> WrongAnswer:
-    return WrongAnswer(
-        cell=cell, test=f"{cell}_test", code=f'choice_{cell} = "{option}"', hint=hint
-    )
 
 
 WRONG_ANSWERS: list[WrongAnswer] = [
