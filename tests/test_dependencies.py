@@ -32,6 +32,7 @@ PARTS = [
     ("workbench/nbgrader_config.py", "course"),
     ("workbench/checks.py", "course"),  # the course notebooks' check cells
     ("workbench/learner_errors.py", "course"),  # loaded only in a learner's kernel
+    ("workbench/learner_error_box.py", "course"),
     ("workbench/learner/*.ipynb", "course"),
     ("courses/*/*.ipynb", "course"),
     ("workbench/**/*.py", None),  # the CLI, io, datasets, checks, plotting, trajectory

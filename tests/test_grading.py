@@ -383,11 +383,11 @@ def test_one_run_per_assignment(tmp_path, released):
 
 
 def test_archive_names_never_collide(tmp_path):
-    from workbench.grading.pipeline import _archive_name
+    from workbench.grading.autograded_files import archive_name
 
-    first = _archive_name(tmp_path, "a" * 64)
+    first = archive_name(tmp_path, "a" * 64)
     first.mkdir()
-    second = _archive_name(tmp_path, "a" * 64)  # A → B → A: the same digest again
+    second = archive_name(tmp_path, "a" * 64)  # A → B → A: the same digest again
     assert second != first and not second.exists()
 
 

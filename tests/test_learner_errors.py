@@ -15,7 +15,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from workbench import learner_errors
+from workbench import learner_error_box, learner_errors
 from workbench.learner_errors import explain
 
 TABLE = pd.DataFrame({"施設名": ["図書館", "体育館"], "利用者数": [120, 80], "年度": [2023, 2023]})
@@ -115,7 +115,7 @@ def test_chained_assignment_warning_is_explained():
     assert chained, [str(w.message) for w in caught]
     explanation = explain(chained[0].message)
     assert explanation.key == "chained_assignment" and ".loc" in explanation.fix
-    assert "警告" in learner_errors.as_text(explanation)
+    assert "警告" in learner_error_box.as_text(explanation)
     assert frame["利用者数"].tolist() == [120, 80]  # the reason it matters: nothing changed
 
 
@@ -238,8 +238,8 @@ def test_negative_control_attribute_errors_on_other_objects():
 
 def test_html_escapes_what_the_learner_typed():
     explanation = explain(raised('df["<script>"]'))
-    assert "<script>" not in learner_errors.as_html(explanation)
-    assert "&lt;script&gt;" in learner_errors.as_html(explanation)
+    assert "<script>" not in learner_error_box.as_html(explanation)
+    assert "&lt;script&gt;" in learner_error_box.as_html(explanation)
 
 
 def test_every_pattern_is_covered_by_a_test_above():
@@ -264,7 +264,7 @@ class FakeShell:
 
 def test_install_adds_the_box_and_still_shows_the_traceback(monkeypatch):
     shell, shown = FakeShell(), []
-    monkeypatch.setattr(learner_errors, "_display", shown.append)
+    monkeypatch.setattr(learner_errors, "show", shown.append)
     monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
     monkeypatch.delenv(learner_errors.NBGRADER_ENV, raising=False)
     assert learner_errors.install(shell)
@@ -281,7 +281,7 @@ def test_a_failing_explanation_never_hides_the_error(monkeypatch):
     def broken(error):
         raise RuntimeError("hook bug")
 
-    monkeypatch.setattr(learner_errors, "_display", broken)
+    monkeypatch.setattr(learner_errors, "show", broken)
     monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)
     monkeypatch.delenv(learner_errors.NBGRADER_ENV, raising=False)
     learner_errors.install(shell)

@@ -19,7 +19,7 @@ import pytest
 from harness import cells_by_id, nbgrader, scores, submit
 from nbclient import NotebookClient
 
-from workbench import lab, learner_errors
+from workbench import lab, learner_error_box, learner_errors
 from workbench.grading import hidden_tests
 from workbench.grading.executor import Limits
 from workbench.grading.pipeline import Options, grade
@@ -34,7 +34,7 @@ SETUP = (
 )
 HIDDEN = '### BEGIN HIDDEN TESTS\nchecks.close(total, 200, "合計が違います")\n### END HIDDEN TESTS'
 
-BOX = learner_errors.TITLE
+BOX = learner_error_box.TITLE
 
 
 def notebook(*sources: str):

@@ -21,13 +21,8 @@ import pytest
 from openpyxl import load_workbook
 
 from workbench import datasets
-from workbench.datasets.messy_municipal_files import (
-    INDUSTRIES,
-    SSDSE_ITEMS,
-    VITAL_YEARS,
-    XLSX_COLUMNS,
-    clean_frames,
-)
+from workbench.datasets.messy_municipal_files import SSDSE_ITEMS, XLSX_COLUMNS, clean_frames
+from workbench.datasets.messy_municipal_files.values import INDUSTRIES, VITAL_YEARS
 from workbench.io import read_multiheader_csv, to_datetime_wareki, to_number, wareki_to_year
 
 NAME = "messy_municipal_files"

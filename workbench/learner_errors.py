@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import builtins
 import difflib
-import html
 import os
 import pkgutil
 import re
@@ -26,6 +25,8 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
+
+from workbench.learner_error_box import show
 
 #: Set while nbgrader executes a notebook (Validate, autograde): no explanations then.
 NBGRADER_ENV = "NBGRADER_EXECUTION"
@@ -342,46 +343,6 @@ def explain(error: BaseException, namespace: Mapping[str, Any] | None = None):
     return None
 
 
-# --- showing it ---------------------------------------------------------------------------
-
-TITLE = "エラーの説明"
-FOOTER = {
-    "エラー": "元のエラーメッセージはこの下です（いちばん下の行から読みましょう）。",
-    "警告": "元の警告メッセージはこの下です。",
-}
-STYLE = (
-    "border-left:6px solid #d9a400;background:#fff8dc;color:#222;padding:8px 12px;"
-    "margin:4px 0;font-size:14px;line-height:1.6"
-)
-
-
-def as_text(explanation: Explanation) -> str:
-    return (
-        f"💡 {TITLE}\n何が起きたか: {explanation.what}\nよくある原因: {explanation.cause}\n"
-        f"直し方: {explanation.fix}\n{FOOTER[explanation.kind]}"
-    )
-
-
-def as_html(explanation: Explanation) -> str:
-    rows = (
-        ("何が起きたか", explanation.what),
-        ("よくある原因", explanation.cause),
-        ("直し方", explanation.fix),
-    )
-    body = "".join(f"<div><b>{label}</b>: {html.escape(text)}</div>" for label, text in rows)
-    return (
-        f'<div class="workbench-learner-error" style="{STYLE}"><div><b>💡 {TITLE}</b></div>'
-        f'{body}<div style="color:#555">{FOOTER[explanation.kind]}</div></div>'
-    )
-
-
-def _display(explanation: Explanation) -> None:
-    from IPython.display import display
-
-    bundle = {"text/plain": as_text(explanation), "text/html": as_html(explanation)}
-    display(bundle, raw=True)
-
-
 def install(shell) -> bool:
     """Add the explanations to ``shell`` (once); False when nbgrader is running it."""
     if os.environ.get(NBGRADER_ENV) or getattr(shell, "_workbench_learner_errors", False):
@@ -393,7 +354,7 @@ def install(shell) -> bool:
         try:
             explanation = explain(evalue, shell.user_ns)
             if explanation is not None:
-                _display(explanation)
+                show(explanation)
         except Exception:  # noqa: BLE001 - a broken hint must never hide the real error
             pass
         return original(etype, evalue, stb)
@@ -406,7 +367,7 @@ def install(shell) -> bool:
             error = message if isinstance(message, Warning) else category(str(message))
             explanation = explain(error, shell.user_ns)
             if explanation is not None:
-                _display(explanation)
+                show(explanation)
         except Exception:  # noqa: BLE001
             pass
         return original_warning(message, category, filename, lineno, file, line)

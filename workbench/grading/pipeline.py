@@ -7,7 +7,6 @@ records each result as it comes back. Execution is the only parallel stage.
 
 from __future__ import annotations
 
-import shutil
 import time
 import warnings
 from collections import Counter
@@ -20,6 +19,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from workbench import datasets
 from workbench.course import CourseError
 from workbench.grading import plan, steps
+from workbench.grading.autograded_files import RETRY_PREFIX, write_autograded
 from workbench.grading.backends import DaskBackend, LocalBackend
 from workbench.grading.course import (
     Course,
@@ -32,7 +32,7 @@ from workbench.grading.executor import Limits
 from workbench.grading.faults import Fault
 from workbench.grading.ledger import Ledger
 from workbench.grading.notebook_cells import read_notebook
-from workbench.grading.submissions import Submission, discover, extra_files, regular_files
+from workbench.grading.submissions import Submission, discover, extra_files
 from workbench.grading.warm import internal_fault
 
 
@@ -315,7 +315,7 @@ def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, prog
             previous = _previous_autograded(course, submission, name)
             changed = steps.changed_answers(previous, notebook)
             steps.invalidate_manual_scores(gradebook, changed, res)
-    _write_autograded(course, ledger, submission, recorded)
+    write_autograded(course, ledger, submission, recorded)
     detail = " / ".join(pending.details)
     # A fault the grader caused is not the learner's: the submission is recorded (so the
     # instructor sees it) under a digest that never matches, so a resumed run retries it.
@@ -335,9 +335,6 @@ def _finish(course, gradebook, ledger, pending: _Pending, summary: Summary, prog
     progress.update(1)
 
 
-RETRY_PREFIX = "retry:"
-
-
 def _previous_autograded(course, submission: Submission, name: str) -> dict | None:
     """The notebook as last graded (still in place until ``_write_autograded``), if any."""
     path = course.autograded(submission.student, submission.assignment) / f"{name}.ipynb"
@@ -353,59 +350,3 @@ def _score_missing(gradebook, submission: Submission, name: str) -> None:
     for grade in notebook.grades:
         grade.auto_score = 0
         grade.needs_manual_grade = False
-
-
-def _write_autograded(course, ledger, submission: Submission, notebooks: dict) -> None:
-    """Replace ``autograded/STUDENT/ASSIGNMENT``; a previous version is archived, not lost."""
-    target = course.autograded(submission.student, submission.assignment)
-    staging = target.with_name(target.name + ".grading")
-    shutil.rmtree(staging, ignore_errors=True)
-    # Only the learner's regular files are copied: links and devices are left out
-    # (submissions.refused_paths), so no link can pull a file from outside into view.
-    staging.mkdir(parents=True)
-    for relative in regular_files(submission.folder):
-        if relative.suffix != ".ipynb":
-            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(submission.folder / relative, staging / relative, follow_symlinks=False)
-    source = course.source(submission.assignment)
-    for path in source.rglob("*") if source.is_dir() else []:
-        relative = path.relative_to(source)
-        if path.is_file() and path.suffix != ".ipynb" and not _ignored(course, relative):
-            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, staging / relative)
-    for name, notebook in notebooks.items():
-        nbformat.write(notebook, staging / f"{name}.ipynb")
-    previous = (ledger.digest(submission.assignment, submission.student) or "").removeprefix(
-        RETRY_PREFIX
-    )
-    if target.exists():
-        if previous and previous != submission.digest:
-            archive = (
-                course.root / ".workbench" / "archive" / submission.assignment / submission.student
-            )
-            archive.mkdir(parents=True, exist_ok=True)
-            target.rename(_archive_name(archive, previous))
-        else:
-            shutil.rmtree(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging.rename(target)
-
-
-def _archive_name(archive: Path, digest: str) -> Path:
-    """A name no earlier archive has: A → B → A resubmissions keep every version."""
-    candidate = archive / digest[:16]
-    count = 1
-    while candidate.exists():
-        count += 1
-        candidate = archive / f"{digest[:16]}-{count}"
-    return candidate
-
-
-def _ignored(course, relative: Path) -> bool:
-    import fnmatch
-
-    return any(
-        fnmatch.fnmatch(part, pattern)
-        for part in relative.parts
-        for pattern in course.coursedir.ignore
-    )

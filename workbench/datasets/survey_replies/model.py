@@ -1,35 +1,10 @@
-"""照会回答 (synthetic): municipal replies to a prefectural survey, as they really arrive.
-
-The prefecture's デジタル推進課 asks every municipality (照会) for the yearly number of
-applications of eight procedures and how many of them came in online. The folder holds the
-survey list (``照会先一覧.csv``), the form that was sent (``照会様式.xlsx``, a 記入例 sheet
-and an empty 回答 sheet) and one reply per municipality named ``NN_市町村_回答.xlsx``.
-Unit 06 merges the replies into one table and logs what was wrong with each file:
-
-- renamed headers (件数 / 申請数 / 申請件数（件）, うちｵﾝﾗｲﾝ件数, 全角・半角スペース);
-- a title row or two above the header;
-- the 回答 sheet missing (the table pasted into a new workbook's Sheet1);
-- cells that are not numbers: 未回答 or blank (unknown), － (該当なし, i.e. 0 件),
-  full-width digits and "1,234" typed as text;
-- a file named .xlsx that is no workbook at all, and a reply saved as cp932 CSV;
-- one municipality that sent nothing.
-
-``expected(size, seed)`` returns the clean table a correct consolidation recovers and the
-problems it must log; tests compare the course solution against it.
-"""
+"""What each municipality replies: procedures, headers, problems and the plan of replies."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from workbench.datasets.files import save_deterministic_xlsx, write_excel_csv
-from workbench.datasets.registry import DataFile, Dataset, register
 
 # (手続名, applications per resident per year, share of municipalities offering it online,
 #  mean online share where offered). 公共施設の利用予約: about 31% online, as the prefecture
@@ -222,7 +197,7 @@ def _pick(rng: np.random.Generator, pool: list[int], count: int) -> list[int]:
     return sorted(int(i) for i in rng.choice(pool, size=count, replace=False))
 
 
-def _plan(size: str, seed: int) -> list[Reply]:
+def plan_replies(size: str, seed: int) -> list[Reply]:
     rng = np.random.default_rng(seed)
     count = SIZES[size]
     replies = []
@@ -278,146 +253,3 @@ def _plan(size: str, seed: int) -> list[Reply]:
         if rng.random() < 0.3:
             reply.keep_example_sheet = False
     return replies
-
-
-def _full_width(number: int) -> str:
-    return str(number).translate({ord(d): chr(ord(d) + 0xFEE0) for d in "0123456789"})
-
-
-def _cells(reply: Reply, as_text: bool) -> list[list[object]]:
-    """The table rows (header first) exactly as the municipality typed them."""
-    header = [reply.headers.get(c, c) for c in COLUMNS]
-    rows = [header]
-    blanks = {(r, c): text for r, c, text in reply.unanswered}
-    for r, (name, *_) in enumerate(PROCEDURES):
-        values: list[object] = [name]
-        for c, value in ((1, reply.counts[r]), (2, reply.online[r])):
-            if (r, c) in blanks:
-                values.append(blanks[(r, c)] or None)
-            elif value is None:
-                values.append("－")
-            elif as_text:
-                values.append(f"{value:,}")  # Excel saves number formats into CSV
-            elif (r, c) in reply.text_numbers:
-                values.append(_full_width(value) if value < 1000 else f"{value:,}")
-            else:
-                values.append(value)
-        values.append(reply.notes[r] or None)
-        rows.append(values)
-    return rows
-
-
-def _write_sheet(sheet, rows: list[list[object]], title_rows: list[str]) -> None:
-    for row, text in enumerate(title_rows, start=1):
-        if text:
-            sheet.cell(row=row, column=1, value=text)
-    start = len(title_rows) + 1
-    for offset, row in enumerate(rows):
-        for col, value in enumerate(row, start=1):
-            cell = sheet.cell(row=start + offset, column=col, value=value)
-            if offset == 0:
-                cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 28
-    for letter in "BCD":
-        sheet.column_dimensions[letter].width = 16
-
-
-def _example_rows() -> list[list[object]]:
-    rows = [list(COLUMNS)]
-    for (name, *_), (count, online, note) in zip(PROCEDURES, EXAMPLE_VALUES, strict=True):
-        rows.append([name, count, online, note or None])
-    return rows
-
-
-EXAMPLE_NOTE = "【記入例】このシートは記入例です。回答は「回答」シートに入力してください。"
-
-
-def _write_reply(reply: Reply, folder: Path, width: int) -> None:
-    path = folder / f"{reply.number:0{width}d}_{reply.city}_回答.xlsx"
-    if reply.kind == "missing":
-        return
-    if reply.kind == "broken":  # a note saved under the workbook's name
-        text = (
-            "行政手続のオンライン化状況調査　回答\r\n"
-            f"{reply.city}　{reply.department}\r\n"
-            "（添付ファイルの変換に失敗しました。後ほど再送します。）\r\n"
-        )
-        path.write_bytes(text.encode("cp932"))
-        return
-    if reply.kind == "csv":
-        rows = _cells(reply, as_text=True)
-        frame = pd.DataFrame(rows[1:], columns=rows[0]).fillna("")
-        write_excel_csv(frame, path.with_suffix(".csv"))
-        return
-    titles = []
-    if reply.title_rows:
-        titles = [f"行政手続のオンライン化状況調査　回答（{reply.city}）"]
-        titles.append(f"担当：{reply.department}" if reply.title_rows == 2 else "")
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    if reply.keep_example_sheet:
-        _write_sheet(workbook.create_sheet("記入例"), _example_rows(), [EXAMPLE_NOTE])
-    _write_sheet(workbook.create_sheet(reply.sheet), _cells(reply, as_text=False), titles)
-    save_deterministic_xlsx(workbook, path)
-
-
-def generate(out_dir: Path, size: str, seed: int) -> None:
-    replies = _plan(size, seed)
-    width = len(str(len(replies)))
-    width = max(width, 2)
-    survey_list = pd.DataFrame(
-        {
-            "番号": [r.number for r in replies],
-            "市町村": [r.city for r in replies],
-            "担当課": [r.department for r in replies],
-        }
-    )
-    write_excel_csv(survey_list, out_dir / "照会先一覧.csv")
-
-    form = Workbook()
-    form.remove(form.active)
-    _write_sheet(form.create_sheet("記入例"), _example_rows(), [EXAMPLE_NOTE])
-    empty = [list(COLUMNS)] + [[name, None, None, None] for name, *_ in PROCEDURES]
-    _write_sheet(form.create_sheet("回答"), empty, [])
-    save_deterministic_xlsx(form, out_dir / "照会様式.xlsx")
-
-    for reply in replies:
-        _write_reply(reply, out_dir, width)
-
-
-def expected(size: str = "small", seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What a correct consolidation recovers: (table, problems).
-
-    table: one row per readable reply and procedure with 市町村, 手続名, 申請件数,
-    オンライン件数 (float; NaN where the municipality did not answer, 0 for "－").
-    problems: 市町村, 問題, one row per logged problem (incl. 未提出 and Excelで開けない).
-    """
-    replies = _plan(size, DATASET.seed if seed is None else seed)
-    rows, problems = [], []
-    for reply in replies:
-        problems += [{"市町村": reply.city, "問題": p} for p in reply.problems()]
-        if reply.kind in ("missing", "broken"):
-            continue
-        unknown = {(r, c) for r, c, _ in reply.unanswered}
-        for r, (name, *_) in enumerate(PROCEDURES):
-            count = np.nan if (r, 1) in unknown else float(reply.counts[r])
-            online = reply.online[r]
-            online = np.nan if (r, 2) in unknown else float(online or 0)
-            rows.append(
-                {"市町村": reply.city, "手続名": name, "申請件数": count, "オンライン件数": online}
-            )
-    return pd.DataFrame(rows), pd.DataFrame(problems, columns=["市町村", "問題"])
-
-
-DATASET = register(
-    Dataset(
-        name="survey_replies",
-        title="照会回答（行政手続のオンライン化状況調査、合成データ）",
-        synthetic=True,
-        files=(
-            DataFile("照会先一覧.csv", {"encoding": "cp932"}),
-            DataFile("照会様式.xlsx", {"sheet_name": "記入例", "header": 1}),
-        ),
-        generate=generate,
-    )
-)
