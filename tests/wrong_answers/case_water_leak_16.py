@@ -1,4 +1,4 @@
-"""Realistic wrong answers for unit 16 (漏水リスクの予測と調査計画), each with the hint it must show.
+"""Realistic wrong answers for unit 16 (漏水リスクの予測と調査計画), each with its hint.
 
 Decision questions (choice_exN) get one wrong answer per wrong option, each with its own hint.
 """
@@ -16,7 +16,7 @@ FORMULA = (
     "fit_logit = smf.logit(formula, data=train).fit(disp=0)\n"
 )
 RANKED = (
-    "ranked = test.assign(予測確率=p_test, 見込み_km=p_test / test[\"延長_km\"])\n"
+    'ranked = test.assign(予測確率=p_test, 見込み_km=p_test / test["延長_km"])\n'
     'ranked = ranked.sort_values("見込み_km", ascending=False)\n'
 )
 

@@ -56,7 +56,8 @@ def _register(rng: np.random.Generator, n: int) -> pd.DataFrame:
     material = _choice(rng, MATERIALS, n)
     low = np.array([MATERIALS[m][1][0] for m in material])
     high = np.array([MATERIALS[m][1][1] for m in material])
-    # Laying peaked around 1980 (the expansion years): a triangular draw inside each material's range.
+    # Laying peaked around 1980 (the expansion years): a triangular draw within each
+    # material's range.
     mode = np.clip(1980, low, high)
     laid = np.floor(rng.triangular(low, mode, high + 0.999)).astype(int)
     length = np.round(rng.gamma(2.0, 250.0, n) + 30).astype(int)  # metres, mean ≈ 530
