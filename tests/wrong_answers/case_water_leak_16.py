@@ -151,6 +151,18 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="1 kmあたりの見込み）の大きい順",
     ),
+    # ex7: ranked by age only: the current plan again.
+    WrongAnswer(
+        cell="ex7",
+        test="ex7_test",
+        code=(
+            'ranked = test.sort_values("経過年数", ascending=False)\n'
+            'plan_model = ranked[ranked["延長_km"].cumsum() <= 300]\n'
+            'km_model = plan_model["延長_km"].sum()\n'
+            'hits_model = plan_model["漏水"].sum()'
+        ),
+        hint="経過年数（古い順）で並べています",
+    ),
     # ex7: 300 pipes instead of 300 km (unit 09's 300 cases carried over).
     WrongAnswer(
         cell="ex7",
