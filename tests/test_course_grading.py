@@ -27,6 +27,8 @@ def _graded_tests(graded_unit) -> dict[str, float]:
 
 
 def test_released_notebooks_have_no_solutions_or_hidden_tests(graded_unit):
+    # A unit split into parts needs a written answer somewhere in the unit, not in each part.
+    written = []
     for name, source in graded_unit.sources.items():
         released_text = "\n".join(cell.source for cell in graded_unit.released[name].cells)
         assert "BEGIN SOLUTION" not in released_text
@@ -46,13 +48,13 @@ def test_released_notebooks_have_no_solutions_or_hidden_tests(graded_unit):
                 hidden = cell.source.split(HIDDEN_BEGIN)[1].split("### END HIDDEN TESTS")[0]
                 secret = [ln.strip() for ln in hidden.splitlines() if len(ln.strip()) > 20]
                 assert not [ln for ln in secret if ln in released_text], f"{gid} hidden leak"
-        written = [
+        written += [
             cell
             for cell in graded_unit.released[name].cells
             if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution")
         ]
-        assert written, "each unit has at least one manually graded written answer"
-        assert all(cell.source == "ここに回答を書いてください。" for cell in written)
+    assert written, "each unit has at least one manually graded written answer"
+    assert all(cell.source == "ここに回答を書いてください。" for cell in written)
 
 
 def test_unit_has_enough_graded_work(graded_unit):

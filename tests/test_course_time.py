@@ -20,8 +20,6 @@ NOT_YET_SPLIT = {
     "01_excel_basics",
     "02_read_real_files",
     "03_statistics_visualization",
-    "04_t_test",
-    "05_regression",
     "06_excel_automation",
     "10_case_rental_bike",
     "11_case_swine_fever",

@@ -188,7 +188,12 @@ def _smallest_n(d: float, sides: int = 2) -> int:
 
 @pytest.fixture(scope="module")
 def unit04():
-    return nbformat.read(REPO_ROOT / "courses" / "04_t_test" / "04_t_test.ipynb", as_version=4)
+    """The unit's parts (04a, 04b, …) read in order as one notebook: the cells of them all."""
+    parts = sorted((REPO_ROOT / "courses" / "04_t_test").glob("04*.ipynb"))
+    assert len(parts) > 1, parts
+    notebooks = [nbformat.read(path, as_version=4) for path in parts]
+    notebooks[0].cells = [cell for notebook in notebooks for cell in notebook.cells]
+    return notebooks[0]
 
 
 @pytest.fixture(scope="module")

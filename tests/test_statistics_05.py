@@ -109,7 +109,7 @@ def test_notebook_longley_table_matches_nist_certified_values():
     # The unit prints the Longley fit as a table (coefficients to 4 decimals, p-values);
     # nbval proves a fresh run prints the same, so this checks the notebook's computation.
     notebook = nbformat.read(
-        REPO_ROOT / "courses" / "05_regression" / "05_regression.ipynb", as_version=4
+        REPO_ROOT / "courses" / "05_regression" / "05b_dummies_vif.ipynb", as_version=4
     )
     table = next(
         output.data["text/plain"]

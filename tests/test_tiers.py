@@ -14,9 +14,9 @@ _spec.loader.exec_module(tiers)
 
 def test_scope_keeps_notebooks_units_and_servers_together():
     scope = tiers._scope
-    # pytest 9 writes courses/04_t_test/04_t_test.ipynb as .../04_t_test::ipynb
-    unit04 = "courses/04_t_test/04_t_test::ipynb::Cell "
-    unit05 = "courses/05_regression/05_regression.ipynb::Cell "
+    # pytest 9 writes courses/04_t_test/04a_x.ipynb as .../04a_x::ipynb
+    unit04 = "courses/04_t_test/04a_hypothesis_welch::ipynb::Cell "
+    unit05 = "courses/05_regression/05a_simple_multiple.ipynb::Cell "
     assert scope(unit04 + "3") == scope(unit04 + "40") != scope(unit05 + "3")
     assert scope(unit05 + "3") == scope(unit05 + "40")
     graded = [
