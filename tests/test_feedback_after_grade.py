@@ -36,7 +36,8 @@ def test_timeout_is_named_and_own_work_is_shown(tmp_path):
     assert "  u_loop: タイムアウト" in summary.lines()
 
     feedback.generate(UNIT, None, root)
-    page = (root / "feedback" / "u_loop" / UNIT / NB.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    page_path = root / "feedback" / "u_loop" / UNIT / NB.replace(".ipynb", ".html")
+    page = page_path.read_text(encoding="utf-8")
     assert "タイムアウトが起きた演習: 演習2（2点）: 図書館の利用者数トップ5" in page
     assert "p = 0.03" in page  # the learner's own output, despite 処理時間_分 and `_`
     assert "CellTimeout" in page  # the learner sees where the loop was stopped
