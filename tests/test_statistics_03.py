@@ -83,12 +83,13 @@ def test_mean_and_median_match_hand_computation_and_skew(overtime, hours):
 
 @pytest.fixture(scope="module")
 def unit03_text() -> str:
-    """The markdown of the committed unit 03 notebook: what learners read."""
-    notebook = nbformat.read(
-        REPO_ROOT / "courses" / "03_statistics_visualization" / "03_statistics_visualization.ipynb",
-        as_version=4,
+    """The markdown of the committed unit 03 notebooks (parts 03a-03d): what learners read."""
+    parts = sorted((REPO_ROOT / "courses" / "03_statistics_visualization").glob("03*.ipynb"))
+    assert len(parts) == 4
+    notebooks = [nbformat.read(part, as_version=4) for part in parts]
+    return "\n".join(
+        cell.source for nb in notebooks for cell in nb.cells if cell.cell_type == "markdown"
     )
-    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
 
 
 def test_ddof_table_in_the_notebook_matches_excel_documentation(unit03_text):
