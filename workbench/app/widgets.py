@@ -200,7 +200,10 @@ class App:
             info = templates.get(self.template.value)
             preview = self.session.load(info)
         except WorkbenchError as error:
-            self.preview.value = _error(str(error))
+            hint = ""
+            if self.sheet.options[1:] and not self.sheet.value:
+                hint = "<p>上の「シート」で使うシートを選んでください。</p>"
+            self.preview.value = _error(str(error)) + hint
             self._build_form()
             return
         self.preview.value = self._preview_html(preview)
