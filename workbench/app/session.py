@@ -134,11 +134,15 @@ class Session:
             column_kinds(df),
             sheet,
             df.attrs.get("header_rows"),
-            self._readability(sheet),
+            self.readability(sheet),
         )
         return self.preview
 
-    def _readability(self, sheet: str | None) -> list[str]:
+    def readability(self, sheet: str | None = None) -> list[str]:
+        """`workbench check` on the chosen file (one sheet, or all): shown even when the
+        table cannot be read, which is when a publisher most needs it."""
+        if self.path is None:
+            return []
         try:
             checks = check_file(self.path, sheet=sheet)
         except WorkbenchError as error:

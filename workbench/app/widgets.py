@@ -203,7 +203,8 @@ class App:
             hint = ""
             if self.sheet.options[1:] and not self.sheet.value:
                 hint = "<p>上の「シート」で使うシートを選んでください。</p>"
-            self.preview.value = _error(str(error)) + hint
+            check = "\n".join(self.session.readability(self.session.sheet))
+            self.preview.value = _error(str(error)) + hint + self._check_html(check)
             self._build_form()
             return
         self.preview.value = self._preview_html(preview)
@@ -230,6 +231,12 @@ class App:
             f"<p><b>列の種類</b>（{'・'.join(KIND_LABELS.values())}）</p><ul>{kinds}</ul>"
             "<p><b>読み込みで判断・変換したこと</b>（合計・注記の行、和暦・全角など）</p>"
             f"<div class='wb-notes' style='max-height:16em;overflow:auto'>{notes}</div>"
+            + self._check_html(check)
+        )
+
+    @staticmethod
+    def _check_html(check: str) -> str:
+        return (
             "<p><b>機械判読のルールのチェック</b>（python -m workbench check と同じ）</p>"
             f"<pre class='wb-check' style='white-space:pre-wrap'>{html.escape(check)}</pre>"
         )
