@@ -194,8 +194,10 @@ class Session:
         )
         return result
 
-    def run(self, name: str, values: dict[str, Any], kernel_manager: Any = None) -> Outcome:
-        """``template run`` into a new report folder of the working folder."""
+    def run(
+        self, name: str, values: dict[str, Any], kernel_manager: Any = None, source: str = ""
+    ) -> Outcome:
+        """``template run`` into a new report folder; ``source``: the データの出典."""
         if self.path is None:
             raise AppError("データファイルを選ぶか、アップロードしてください")
         out = self.work / "reports" / f"{len(self.runs) + 1:02d}_{name}"
@@ -210,6 +212,7 @@ class Session:
             sheet=self.sheet,
             header_row=self.header_row,
             keep_totals=self.keep_totals,
+            source=source,
             kernel_manager=kernel_manager,
         )
         outcome = Outcome(out, result, time.perf_counter() - start)

@@ -106,6 +106,15 @@ class App:
         self.run_button = _css(
             w.Button(description="分析を実行", button_style="primary", icon="play"), "wb-run"
         )
+        self.source = _css(
+            w.Text(
+                description="データの出典",
+                placeholder="例: 県民意識調査（令和6年度）",
+                layout=w.Layout(width="36em"),
+            ),
+            "wb-source",
+        )
+        self.source.style.description_width = "7em"
         self.progress = _css(w.IntProgress(value=0, min=0, max=3), "wb-progress")
         self.status = _css(w.HTML(), "wb-status")
         self.message = _css(w.HTML(), "wb-message")
@@ -145,6 +154,7 @@ class App:
                 _heading("4. 列とパラメータ"),
                 self.form,
                 _heading("5. 実行とレポート"),
+                self.source,
                 w.HBox([self.run_button, self.progress, self.status]),
                 self.message,
                 self.downloads,
@@ -294,7 +304,9 @@ class App:
             self._step(1, "入力を確認しています…")
             self.session.check(name, self.values())  # the CLI's checks, in a second
             self._step(2, "分析してレポートを作成しています…")
-            outcome = self.session.run(name, self.values(), self.kernel.manager())
+            outcome = self.session.run(
+                name, self.values(), self.kernel.manager(), self.source.value.strip()
+            )
         except WorkbenchError as error:
             self.progress.value = 0
             self.status.value = ""
@@ -302,7 +314,8 @@ class App:
             return
         finally:
             self.run_button.disabled = False
-        self._step(3, f"完了しました（{outcome.seconds:.1f}秒）")
+        count = len(self.session.runs)
+        self._step(3, f"完了しました（{count}回目の分析、{outcome.seconds:.1f}秒）")
         self.message.value = (
             "<div class='wb-summary'><b>要旨</b><ul>"
             + "".join(f"<li>{html.escape(s)}</li>" for s in outcome.result["report"]["summary"])
