@@ -349,7 +349,8 @@ def run(
             info,
             work,
             {**values, "data_path": str(data_path), "result_path": str(work / "result.json")},
-            kernel_manager,
+            # only when given: tests replace _execute with a three-argument stand-in
+            **({"kernel_manager": kernel_manager} if kernel_manager is not None else {}),
         )
         if not (work / "result.json").is_file():
             raise TemplateError(f"テンプレート「{name}」が result.json を書きませんでした")
