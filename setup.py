@@ -17,6 +17,7 @@ setup(
     package_dir={"workbench.template_notebooks": "templates"},
     package_data={
         "workbench.learner": ["*.ipynb"],
+        "workbench.app": ["*.ipynb"],  # the page Voilà serves (python -m workbench app)
         "workbench.grading.pages": ["*.html.j2", "*.css", "*.js"],
         "workbench.grading": ["formgrader_templates/formgrade/*.html.j2"],
         "workbench.estat": ["recorded/*.json", "recorded/README.md"],

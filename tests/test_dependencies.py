@@ -25,6 +25,8 @@ PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf
 PARTS = [
     ("workbench/grading/**/*.py", "grading"),
     ("workbench/templates/**/*.py", "templates"),
+    ("workbench/app/**/*.py", "app"),  # 分析テンプレート: ipywidgets served by Voilà
+    ("workbench/app/*.ipynb", "app"),
     ("templates/*.ipynb", "templates"),
     ("workbench/course.py", "course"),
     ("workbench/lab.py", "course"),

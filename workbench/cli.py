@@ -86,6 +86,13 @@ def _lab(args: argparse.Namespace) -> int:
     return 0  # not reached: the process becomes JupyterLab
 
 
+def _app(args: argparse.Namespace) -> int:
+    from workbench.app import launch
+
+    launch.start(port=args.port, open_browser=not args.no_browser)
+    return 0  # not reached: the process becomes Voilà
+
+
 def _grade(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -260,6 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="講師用: grading/ と courses/ を開き、formgrader・Create Assignment を使う",
     )
     start.set_defaults(handler=_lab)
+
+    app = commands.add_parser(
+        "app", help="分析テンプレートをブラウザで使う（ファイルを選び、列を選んで実行）"
+    )
+    app.add_argument("--port", type=int, default=8866)
+    app.add_argument("--no-browser", action="store_true", help="ブラウザを自動で開かない")
+    app.set_defaults(handler=_app)
 
     commands.add_parser(
         "prepare", help="起動せずにワークスペースだけ準備する（データ・配布版・日本語設定）"

@@ -167,7 +167,9 @@ def _parse_parameters(info: TemplateInfo, pairs: list[tuple[str, str]]) -> dict[
     return values
 
 
-def _execute(info: TemplateInfo, work: Path, parameters: dict[str, Any]) -> None:
+def _execute(
+    info: TemplateInfo, work: Path, parameters: dict[str, Any], kernel_manager: Any = None
+) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -181,6 +183,15 @@ def _execute(info: TemplateInfo, work: Path, parameters: dict[str, Any]) -> None
             progress_bar=False,
             log_output=False,
             language="python",
+            # A started kernel (the app's warm one) is reused and left running, and the
+            # notebook is written once at the end rather than after every cell (the app's
+            # second analysis must return in seconds); without one papermill starts and
+            # stops a kernel for this run.
+            **(
+                {"km": kernel_manager, "request_save_on_cell_execute": False}
+                if kernel_manager is not None
+                else {}
+            ),
         )
     except PapermillExecutionError as error:
         if error.ename in ("TemplateInputError", "DataFileError"):
@@ -301,10 +312,13 @@ def run(
     where: list[str] | None = None,
     keep_totals: bool = False,
     source: str = "",
+    kernel_manager: Any = None,
 ) -> dict[str, Any]:
     """Run template NAME on DATA; write the reports (OUTPUTS) into OUT.
 
     ``source`` is the データの出典 shown in every report (e.g. 総務省「人口推計」).
+    ``kernel_manager``: a jupyter_client KernelManager with a running kernel to execute
+    the notebook in (the app keeps one warm); by default papermill starts its own.
     """
     info = get(name)
     values, df, notes, _ = analyse(
@@ -335,6 +349,8 @@ def run(
             info,
             work,
             {**values, "data_path": str(data_path), "result_path": str(work / "result.json")},
+            # only when given: tests replace _execute with a three-argument stand-in
+            **({"kernel_manager": kernel_manager} if kernel_manager is not None else {}),
         )
         if not (work / "result.json").is_file():
             raise TemplateError(f"テンプレート「{name}」が result.json を書きませんでした")
