@@ -17,14 +17,14 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import test_browser
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
-from test_browser import CHROMIUM, _free_port, shot
+from servers import free_port, running_server
+from test_browser import CHROMIUM, shot
 
 from workbench.app.launch import app_launch
 from workbench.paths import REPO_ROOT
@@ -83,30 +83,13 @@ def app_server(tmp_path_factory):
     write_workbook(folder / "図書館.xlsx")
     if (REALDATA / REAL_WORKBOOK).is_file():
         shutil.copyfile(REALDATA / REAL_WORKBOOK, folder / REAL_WORKBOOK)
-    port = _free_port()
+    port = free_port()
     launch = app_launch(folder, port, TOKEN, open_browser=False)
     log = folder / "voila.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            launch.command, env=launch.env, cwd=folder, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(launch.url, timeout=5).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"Voilà did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.3)
+    with running_server(
+        launch.command, env=launch.env, cwd=folder, log=log, ready_url=launch.url, name="Voilà"
+    ):
         yield launch.url, folder
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def open_app(page: Page, url: str) -> None:

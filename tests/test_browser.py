@@ -11,14 +11,11 @@ and ``docs/screenshot_check_failed.png`` (a ❌ as the learner sees it).
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -29,6 +26,7 @@ import nbformat
 import pytest
 from harness import answered, cells_by_id, make_course, nbgrader
 from playwright.sync_api import Page, expect, sync_playwright
+from servers import free_port, running_server
 
 from workbench import course, lab, progress
 from workbench.paths import REPO_ROOT
@@ -104,12 +102,6 @@ def course_copy(tmp_path_factory):
         yield Course(tmp, root, workspace)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass(frozen=True)
 class Server:
     base: str
@@ -123,7 +115,7 @@ class Server:
 @contextmanager
 def jupyterlab(launch: lab.Launch, state: Path):
     """Run JupyterLab as ``launch`` says, with its own Lab settings/workspaces folders."""
-    port = _free_port()
+    port = free_port()
     command = [*launch.command, f"--port={port}", f"--IdentityProvider.token={TOKEN}"]
     env = dict(launch.env)
     # Layout restore and user settings must not leak between runs or from a real user.
@@ -131,29 +123,16 @@ def jupyterlab(launch: lab.Launch, state: Path):
     env["JUPYTERLAB_SETTINGS_DIR"] = str(state / "lab-user-settings")
     state.mkdir(parents=True, exist_ok=True)
     log = state / "jupyterlab.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command, env=env, cwd=launch.cwd, stdout=output, stderr=subprocess.STDOUT
-        )
     server = Server(f"http://127.0.0.1:{port}", log)
-    try:
-        deadline = time.monotonic() + 240  # a loaded machine (CI, shared hosts) starts slowly
-        while True:
-            try:
-                with urllib.request.urlopen(server.url("api/status"), timeout=5) as response:
-                    json.loads(response.read())
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.3)
+    with running_server(
+        command,
+        env=env,
+        cwd=launch.cwd,
+        log=log,
+        ready_url=server.url("api/status"),
+        name="JupyterLab",
+    ):
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")

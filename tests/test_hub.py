@@ -15,7 +15,6 @@ import csv
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import nbformat
 import pytest
 import requests
 from harness import answered, cells_by_id, make_course
+from servers import free_port
 from traitlets.config.loader import PyFileConfigLoader
 
 from workbench import course, datasets
@@ -43,12 +43,6 @@ ADMIN_TOKEN = "workbench-hub-test-admin-token-0123456789"
 LEARNERS = ("tanaka", "suzuki")
 INSTRUCTOR = "sensei"
 WRITTEN_ANSWER = "図書館の利用者数が最も多く、集計中の月があるため合計は少なめに見えます。"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +126,7 @@ def hub(tmp_path_factory, proxy_command):
         writer.writerow([INSTRUCTOR, "instructor", COURSE])
         writer.writerows([name, "learner", COURSE] for name in LEARNERS)
 
-    port = _free_port()
+    port = free_port()
     env = course.environment_with_tools()
     for variable in ("JUPYTER_CONFIG_PATH", "WORKBENCH_GRADEBOOK_URL", "JUPYTERHUB_API_TOKEN"):
         env.pop(variable, None)
@@ -140,9 +134,9 @@ def hub(tmp_path_factory, proxy_command):
         {
             "WORKBENCH_HUB_STATE": str(tmp / "state"),
             "WORKBENCH_HUB_BIND_URL": f"http://127.0.0.1:{port}",
-            "WORKBENCH_HUB_API_PORT": str(_free_port()),
-            "WORKBENCH_HUB_PROXY_API_PORT": str(_free_port()),
-            "WORKBENCH_HUB_SERVICE_PORT": str(_free_port()),
+            "WORKBENCH_HUB_API_PORT": str(free_port()),
+            "WORKBENCH_HUB_PROXY_API_PORT": str(free_port()),
+            "WORKBENCH_HUB_SERVICE_PORT": str(free_port()),
             "WORKBENCH_HUB_AUTH": "dummy",
             "WORKBENCH_HUB_DUMMY_PASSWORD": PASSWORD,
             "WORKBENCH_HUB_SPAWNER": "simple",

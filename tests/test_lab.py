@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 from harness import make_course
+from servers import free_port
 
 from workbench import course, lab
 
@@ -58,12 +58,6 @@ def test_default_language_override_keeps_other_settings(tmp_path):
     assert "@jupyterlab/apputils-extension:themes" in overrides
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get_json(url: str):
     with urllib.request.urlopen(url, timeout=5) as response:
         return json.loads(response.read())
@@ -71,7 +65,7 @@ def _get_json(url: str):
 
 def test_jupyterlab_serves_japanese_ui(tmp_path):
     lab.set_default_language()
-    port, token = _free_port(), "workbench-test-token"
+    port, token = free_port(), "workbench-test-token"
     command = lab.lab_command(tmp_path, port=port, open_browser=False)
     command.append(f"--IdentityProvider.token={token}")
     server = subprocess.Popen(

@@ -24,7 +24,7 @@ import signal
 import types
 
 from workbench.grading import values
-from workbench.grading.protocol import read_message, write_message
+from workbench.grading.protocol import end_child, read_message, write_message
 
 TAG = "learner_function"
 REMOTE = "remote"
@@ -155,16 +155,7 @@ class CallServer:
         if not self.alive:
             return
         self.alive = False
-        for pipe in (self.requests, self.replies):
-            try:
-                pipe.close()
-            except OSError:
-                pass
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
+        end_child(self.pid, (self.requests, self.replies))
 
     def __enter__(self) -> CallServer:
         return self

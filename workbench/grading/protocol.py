@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import struct
 from typing import IO, Any
 
@@ -44,3 +46,22 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes | None:
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
+
+
+def end_child(pid: int, streams) -> int:
+    """Close our ends of a child's pipes, SIGKILL the child and reap it; its wait status.
+
+    Killing first is safe: a child's results are read before this is called, and a child
+    that is still running at that point has nothing more to say that we would accept.
+    """
+    for stream in streams:
+        try:
+            stream.close()
+        except OSError:
+            pass
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _, status = os.waitpid(pid, 0)
+    return status

@@ -35,7 +35,7 @@ from workbench.grading import isolation  # noqa: E402
 from workbench.grading.collect import collect  # noqa: E402
 from workbench.grading.executor import OutputSink  # noqa: E402
 from workbench.grading.faults import Fault  # noqa: E402
-from workbench.grading.protocol import read_message, write_message  # noqa: E402
+from workbench.grading.protocol import end_child, read_message, write_message  # noqa: E402
 
 PRELOAD = (
     "numpy",
@@ -266,16 +266,7 @@ class _CheckerProcess:
     def close(self) -> int:
         if self.pid is None:
             return 0
-        for stream in (self.commands, self.results):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        _, status = os.waitpid(self.pid, 0)
+        status = end_child(self.pid, (self.commands, self.results))
         self.pid = None
         return status
 
