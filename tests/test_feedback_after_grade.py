@@ -14,8 +14,7 @@ from workbench.grading.pipeline import Options, grade
 pytestmark = pytest.mark.slow
 
 UNIT = "01_excel_basics"
-# Unit 01 is two notebooks; exercises 1-5 are in part A.
-NB = "01a_excel_basics.ipynb"
+NB = f"{UNIT}.ipynb"
 LIMITS = Limits(cell_timeout=3, notebook_timeout=60, memory_mb=1024, output_bytes=1_000_000)
 JAPANESE_COLUMN = (
     'usage["処理時間_分"] = 1.5\nreject, p, _, _ = (True, 0.03, 0, 0)\nprint("p =", p)'
@@ -36,8 +35,7 @@ def test_timeout_is_named_and_own_work_is_shown(tmp_path):
     assert "  u_loop: タイムアウト" in summary.lines()
 
     feedback.generate(UNIT, None, root)
-    page_path = root / "feedback" / "u_loop" / UNIT / NB.replace(".ipynb", ".html")
-    page = page_path.read_text(encoding="utf-8")
+    page = (root / "feedback" / "u_loop" / UNIT / f"{UNIT}.html").read_text(encoding="utf-8")
     assert "タイムアウトが起きた演習: 演習2（2点）: 図書館の利用者数トップ5" in page
     assert "p = 0.03" in page  # the learner's own output, despite 処理時間_分 and `_`
     assert "CellTimeout" in page  # the learner sees where the loop was stopped

@@ -36,9 +36,7 @@ from workbench import cli, course
 from workbench.grading import feedback, feedback_page, hidden_tests, report
 
 UNIT = "01_excel_basics"
-# Unit 01 is two notebooks: exercises 1-5 in part A, written exercise 10 in part B.
-NOTEBOOK = "01a_excel_basics"
-NOTEBOOK_B = "01b_excel_basics"
+NOTEBOOK = "01_excel_basics"
 
 WRONG = {
     # visible check fails: the learner must see this hint
@@ -63,7 +61,7 @@ COMMENT = "数値の根拠が明確です。<b>欠損</b>への言及も良い�
 @dataclass
 class Graded:
     root: Path
-    sources: list[nbformat.NotebookNode]  # both parts
+    source: nbformat.NotebookNode
     out: Path
 
 
@@ -81,24 +79,16 @@ def graded(tmp_path_factory) -> Graded:
     tmp = tmp_path_factory.mktemp("feedback")
     root = make_course(tmp)
     nbgrader(root, "generate_assignment", UNIT, "--force")
-    path, path_b = (
-        next(p for p in course.notebooks(UNIT) if p.stem == name) for name in (NOTEBOOK, NOTEBOOK_B)
-    )
-    source, source_b = (nbformat.read(p, as_version=4) for p in (path, path_b))
-    released, released_b = (
-        nbformat.read(root / "release" / UNIT / p.name, as_version=4) for p in (path, path_b)
-    )
-    written = cells_by_id(source_b)["ex10_written"].source
-    solved_b = answered(released_b, source_b)
+    path = course.notebooks(UNIT)[0]
+    source = nbformat.read(path, as_version=4)
+    released = nbformat.read(root / "release" / UNIT / path.name, as_version=4)
+    written = cells_by_id(source)["ex10_written"].source
 
-    submit(root, "solution", UNIT, path.name, answered(released, source))
-    submit(root, "solution", UNIT, path_b.name, _set_written(nbformat.from_dict(solved_b), written))
+    submit(root, "solution", UNIT, path.name, _set_written(answered(released, source), written))
     # what `nbgrader collect` leaves next to a submission; release_feedback needs it
     (root / "submitted" / "solution" / UNIT / "submission_secret.txt").write_text("s3cret")
     submit(root, "blank", UNIT, path.name, released)
-    submit(root, "blank", UNIT, path_b.name, released_b)
     submit(root, "wrong", UNIT, path.name, answered(released, source, WRONG))
-    submit(root, "wrong", UNIT, path_b.name, solved_b)
     hostile = answered(
         released,
         source,
@@ -107,9 +97,8 @@ def graded(tmp_path_factory) -> Graded:
             "ex5": _solution_code(source, "ex5") + READ_GRADEBOOK,
         },
     )
+    hostile = _set_written(hostile, f"{SCRIPT} 利用者数は図書館が最多。")
     submit(root, "hostile", UNIT, path.name, hostile)
-    hostile_b = _set_written(nbformat.from_dict(solved_b), f"{SCRIPT} 利用者数は図書館が最多。")
-    submit(root, "hostile", UNIT, path_b.name, hostile_b)
     nbgrader(root, "autograde", UNIT, "--force")
 
     from nbgrader.api import Gradebook
@@ -117,9 +106,9 @@ def graded(tmp_path_factory) -> Graded:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="data_literacy") as gb:
         gb.update_or_create_student("solution", last_name="県庁", first_name="太郎")
         gb.add_student("absent", last_name="未提出", first_name="花子")
-        grade = gb.find_grade("ex10_written", NOTEBOOK_B, UNIT, "solution")
+        grade = gb.find_grade("ex10_written", NOTEBOOK, UNIT, "solution")
         grade.manual_score = 2.0
-        comment = gb.find_comment("ex10_written", NOTEBOOK_B, UNIT, "solution")
+        comment = gb.find_comment("ex10_written", NOTEBOOK, UNIT, "solution")
         comment.manual_comment = COMMENT
         gb.db.commit()
 
@@ -137,19 +126,17 @@ def graded(tmp_path_factory) -> Graded:
     assert cli.main(["feedback", UNIT, "--course-root", str(root)]) == 0
     out = tmp / "report"
     assert cli.main(["report", UNIT, "--course-root", str(root), "--out", str(out)]) == 0
-    return Graded(root, [source, source_b], out)
+    return Graded(root, source, out)
 
 
-def _page(graded: Graded, student: str, notebook: str | None = None) -> str:
-    """One part's feedback page, or both parts' pages one after the other."""
-    folder = graded.root / "feedback" / student / UNIT
-    names = [notebook] if notebook else [NOTEBOOK, NOTEBOOK_B]
-    return "".join((folder / f"{name}.html").read_text(encoding="utf-8") for name in names)
+def _page(graded: Graded, student: str) -> str:
+    path = graded.root / "feedback" / student / UNIT / f"{NOTEBOOK}.html"
+    return path.read_text(encoding="utf-8")
 
 
-def _hidden_sources(sources) -> list[str]:
+def _hidden_sources(source) -> list[str]:
     hidden = []
-    for cell in (cell for source in sources for cell in source.cells):
+    for cell in source.cells:
         if HIDDEN_BEGIN in cell.source:
             hidden.append(cell.source.split(HIDDEN_BEGIN)[1].split(HIDDEN_END)[0])
     return hidden
@@ -168,7 +155,6 @@ def test_feedback_in_nbgrader_layout_for_each_submission(graded):
     for student in STUDENTS:
         folder = graded.root / "feedback" / student / UNIT
         assert (folder / f"{NOTEBOOK}.html").is_file()
-        assert (folder / f"{NOTEBOOK_B}.html").is_file()
         assert (folder / "timestamp.txt").is_file()  # release_feedback needs it
     assert not (graded.root / "feedback" / "absent").exists()
 
@@ -177,7 +163,7 @@ def test_feedback_in_nbgrader_layout_for_each_submission(graded):
 def test_feedback_never_shows_hidden_tests(graded):
     secret_lines = [
         line.strip()
-        for hidden in _hidden_sources(graded.sources)
+        for hidden in _hidden_sources(graded.source)
         for line in hidden.splitlines()
         if len(line.strip()) > 20
     ]
@@ -268,7 +254,7 @@ def test_nbgrader_release_feedback_delivers_the_page(graded):
         / "feedback"
         / (notebook_hash(secret="s3cret", notebook_id=NOTEBOOK) + ".html")
     )
-    assert released.read_text(encoding="utf-8") == _page(graded, "solution", NOTEBOOK)
+    assert released.read_text(encoding="utf-8") == _page(graded, "solution")
 
 
 @pytest.mark.slow

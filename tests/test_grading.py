@@ -39,8 +39,7 @@ from workbench.grading.pipeline import Options, grade
 pytestmark = pytest.mark.slow
 
 UNIT = "01_excel_basics"
-# Unit 01 is two notebooks; exercises 1-5 are in part A.
-NB = "01a_excel_basics.ipynb"
+NB = f"{UNIT}.ipynb"
 FAST_LIMITS = Limits(cell_timeout=5, notebook_timeout=60, memory_mb=1024, output_bytes=1_000_000)
 
 

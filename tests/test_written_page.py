@@ -26,7 +26,6 @@ browser = test_browser.browser
 page = test_browser.page
 
 UNIT = "01_excel_basics"
-NB_ID = "01b_excel_basics"  # unit 01 part B holds written exercise 10
 WRITTEN = "ex10_written"
 _LIBRARY = "図書館の利用者数が最も多く、港南市の図書館は"
 _BLANKS = "集計中の月があり合計は少なく見えています"
@@ -117,7 +116,7 @@ def test_instructor_grades_a_question_in_groups_offline(written_course, page):
 
         # formgrader (same server) shows a group's score on the learner's own page.
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-            submission = gradebook.find_submission_notebook(UNIT, NB_ID, "s000").id
+            submission = gradebook.find_submission_notebook(UNIT, UNIT, "s000").id
         page.goto(server.url(f"formgrader/submissions/{submission}/"))
         page.wait_for_function(
             "() => typeof formgrader !== 'undefined' && formgrader.grades"
@@ -129,10 +128,10 @@ def test_instructor_grades_a_question_in_groups_offline(written_course, page):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         scores, comments = {}, {}
         for student in cohort():
-            grade = gradebook.find_grade(WRITTEN, UNIT, NB_ID, student)
+            grade = gradebook.find_grade(WRITTEN, UNIT, UNIT, student)
             assert not grade.needs_manual_grade, student
             scores[student] = grade.manual_score
-            comments[student] = gradebook.find_comment(WRITTEN, UNIT, NB_ID, student).manual_comment
+            comments[student] = gradebook.find_comment(WRITTEN, UNIT, UNIT, student).manual_comment
     answers = cohort()
     assert {scores[s] for s, t in answers.items() if t in MODEL} == {3}
     assert {scores[s] for s, t in answers.items() if t in WRONG} == {0}
