@@ -37,7 +37,7 @@ test: $(STAMP)
 # The developer's loop (< 2 min): package unit tests and statistics references only.
 test-fast: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -m fast
+	$(PY) -m pytest $(XDIST) -m fast
 
 # Integration tests (kernels, nbgrader, papermill, JupyterLab). Some of them also carry a
 # heavier marker (course, postgres) and belong to that tier instead.
