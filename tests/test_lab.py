@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def workspace_env(tmp_path, monkeypatch):
-    root = make_course(tmp_path)
+    # Two units: the first (whose release the tests read) and one in parts.
+    root = make_course(tmp_path, units=("01_excel_basics", "04_t_test"))
     monkeypatch.setenv("WORKBENCH_GRADING_DIR", str(root))
     monkeypatch.setenv("WORKBENCH_COURSES_DIR", str(tmp_path / "courses"))
     workspace = tmp_path / "workspace"
