@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class GradedUnit:
     sources: dict[str, nbformat.NotebookNode]
     released: dict[str, nbformat.NotebookNode]
     nbgrader_students: tuple[str, ...]
+    wrong_students: tuple[str, ...]  # who carries WRONG_ANSWERS[unit][i]
 
     def autograded(self, student: str, name: str, root: Path | None = None):
         folder = (root or self.fast_root) / "autograded" / student / self.unit
@@ -58,6 +60,29 @@ class GradedUnit:
 
 def wrong_student(index: int) -> str:
     return f"wrong{index:02d}"
+
+
+CHOICE_ANSWER = re.compile(r'choice_(?P<cell>\w+) = "[^"]*"')
+
+
+def wrong_students(wrongs) -> tuple[str, ...]:
+    """The student whose submission carries each wrong answer.
+
+    A wrong option of a judgement question changes only its own ``choice_…`` variable,
+    which nothing but its own test reads (test_course_grading.py checks that), so the
+    k-th wrong option of every judgement question rides in one submission ``choicesK``:
+    one notebook run instead of one per option. Every other wrong answer, and the first
+    one (which real nbgrader also grades), keeps a submission of its own.
+    """
+    students, seen = [], {}
+    for index, wrong in enumerate(wrongs):
+        match = CHOICE_ANSWER.fullmatch(wrong.code)
+        if index == 0 or not match or match["cell"] != wrong.cell:
+            students.append(wrong_student(index))
+            continue
+        seen[wrong.cell] = seen.get(wrong.cell, -1) + 1
+        students.append(f"choices{seen[wrong.cell]:02d}")
+    return tuple(students)
 
 
 @pytest.fixture(scope="session", params=course.units())
@@ -86,21 +111,25 @@ def graded_unit(request, tmp_path_factory) -> GradedUnit:
         submissions[("solution", name)] = answered(released[name], sources[name])
         submissions[("blank", name)] = released[name]
     wrongs = WRONG_ANSWERS.get(unit, [])
-    students = ["solution", "blank", *(wrong_student(i) for i in range(len(wrongs)))]
+    carriers = wrong_students(wrongs)
+    replacements: dict[str, dict[str, str]] = {}
+    for wrong, student in zip(wrongs, carriers, strict=True):
+        replacements.setdefault(student, {})[wrong.cell] = wrong.code
+    students = ["solution", "blank", *replacements]
     # Real nbgrader runs each submission's whole notebook (≈10–20 s): on the other units
     # it grades the solution and the first wrong answer; the blank, which scores 0 the
     # same way on every unit, is compared with nbgrader on NBGRADER_EVERY_SUBMISSION.
     chosen = [s for s in students if s in ("solution", wrong_student(0))]
     by_nbgrader = tuple(students if unit == NBGRADER_EVERY_SUBMISSION else chosen)
-    for index, wrong in enumerate(wrongs):
+    for student, replace in replacements.items():
         for name in sources:
             # A unit of several notebooks: a wrong answer graded only by workbench is
             # submitted with the notebook it is in; the others would grade the solution's
             # answers once more (nbgrader's students keep every notebook, for equality).
-            holds = wrong.cell in cells_by_id(sources[name])
-            if holds or wrong_student(index) in by_nbgrader:
-                submission = answered(released[name], sources[name], {wrong.cell: wrong.code})
-                submissions[(wrong_student(index), name)] = submission
+            holds = any(cell in cells_by_id(sources[name]) for cell in replace)
+            if holds or student in by_nbgrader:
+                submission = answered(released[name], sources[name], replace)
+                submissions[(student, name)] = submission
     everyone = tuple(dict.fromkeys(student for student, _ in submissions))
     for (student, name), notebook in submissions.items():
         submit(fast_root, student, unit, name, notebook)
@@ -116,7 +145,7 @@ def graded_unit(request, tmp_path_factory) -> GradedUnit:
     phases.lap("workbench grade")
     phases.write(unit, len(everyone))
     assert summary.graded == len(everyone), summary.lines()
-    return GradedUnit(unit, root, fast_root, sources, released, by_nbgrader)
+    return GradedUnit(unit, root, fast_root, sources, released, by_nbgrader, carriers)
 
 
 class Phases:

@@ -7,11 +7,11 @@ each unit checks that both graders agree cell for cell on the submissions nbgrad
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from harness import HIDDEN_BEGIN, cell_output_text, cells_by_id, scores, solution_cells
 from wrong_answers import WRONG_ANSWERS
-
-from conftest import wrong_student
 
 pytestmark = pytest.mark.course
 
@@ -100,8 +100,20 @@ def test_every_wrong_answer_loses_points_with_its_hint(graded_unit, subtests):
             _check_wrong_answer(graded_unit, index, wrong)
 
 
+def test_choice_variables_are_read_only_by_their_own_test(graded_unit):
+    # What lets conftest.wrong_students put several judgement questions' wrong options in
+    # one submission: a choice variable that another cell read could turn one wrong option
+    # into another question's failure.
+    for name, source in graded_unit.sources.items():
+        for cell in (c for c in source.cells if c.cell_type == "code"):
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            for variable in set(re.findall(r"\bchoice_(\w+)", cell.source)):
+                owners = (variable, f"{variable}_test")
+                assert gid in owners, f"{name}:{gid or cell.id} uses choice_{variable}"
+
+
 def _check_wrong_answer(graded_unit, index, wrong):
-    student = wrong_student(index)
+    student = graded_unit.wrong_students[index]
     score, max_score = scores(graded_unit.fast_root, graded_unit.unit, student)[wrong.test]
     assert score < max_score, f"wrong answer for {wrong.cell} still earned full points"
     for name in graded_unit.sources:
