@@ -69,6 +69,9 @@ def serve(root: Path, tmp: Path):
 def run_formgrader(page, server, root: Path, answers: dict[str, str]) -> float:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         ids = {s: gradebook.find_submission_notebook(UNIT, UNIT, s).id for s in answers}
+    # Log in first: formgrader's page accepts ?token= but sets no cookie, so its own API
+    # calls (grades, comments) would be sent to /login and the page never becomes gradable.
+    page.goto(server.url("api/status"))
     start = time.perf_counter()
     for student, text in answers.items():
         page.goto(server.url(f"formgrader/submissions/{ids[student]}/"))
