@@ -1,9 +1,10 @@
 """Unit 06: the course solution recovers what the generators put in, checked independently.
 
 Each part's code cells (solutions and tests) are executed in-process, each part on its
-own (part D up to the summary exercise); the resulting ``replies``, ``log``, ``summary``, ``apps`` and ``latest``
-are compared with the generators' ground truth (``survey_replies.expected``) and with
-plain-Python recomputations (calendar arithmetic, dateutil, day-by-day loops).
+own (part D up to the summary exercise); the resulting ``replies``, ``log``, ``summary``,
+``apps`` and ``latest`` are compared with the generators' ground truth
+(``survey_replies.expected``) and with plain-Python recomputations (calendar arithmetic,
+dateutil, day-by-day loops).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _run(path, last_cell: str | None, workdir) -> dict:
                 continue
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(cell.source, cell.id, "exec"), namespace)  # noqa: S102
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == last_cell:
+            if last_cell and cell.metadata.get("nbgrader", {}).get("grade_id") == last_cell:
                 break
     finally:
         os.chdir(previous)
