@@ -1,9 +1,10 @@
 """Unit 06: the course solution recovers what the generators put in, checked independently.
 
-The source notebook's code cells (solutions and tests) are executed in-process up to the
-summary exercise; the resulting ``replies``, ``log``, ``summary``, ``apps`` and ``latest``
-are compared with the generators' ground truth (``survey_replies.expected``) and with
-plain-Python recomputations (calendar arithmetic, dateutil, day-by-day loops).
+Each part's code cells (solutions and tests) are executed in-process, each part on its
+own (part D up to the summary exercise); the resulting ``replies``, ``log``, ``summary``,
+``apps`` and ``latest`` are compared with the generators' ground truth
+(``survey_replies.expected``) and with plain-Python recomputations (calendar arithmetic,
+dateutil, day-by-day loops).
 """
 
 from __future__ import annotations
@@ -25,16 +26,22 @@ from workbench import datasets
 from workbench.datasets import application_records, survey_replies
 from workbench.paths import REPO_ROOT
 
-NOTEBOOK = REPO_ROOT / "courses" / "06_excel_automation" / "06_excel_automation.ipynb"
-LAST_CELL = "ex12_test"
+UNIT_DIR = REPO_ROOT / "courses" / "06_excel_automation"
+# Each part runs on its own, as nbgrader grades it: part B re-reads the applications in its
+# set-up, part D takes replies and log from survey_replies.expected (which part C's
+# consolidation must reproduce: test_consolidation_recovers_the_generators_clean_values).
+PARTS = {
+    "a": ("06a_strings_dates.ipynb", None),
+    "b": ("06b_workdays_duplicates.ipynb", None),
+    "c": ("06c_collect_replies.ipynb", None),
+    "d": ("06d_summary_report.ipynb", "ex12_test"),
+}
 
 
-@pytest.fixture(scope="module")
-def solution(tmp_path_factory):
-    """Namespace after running the notebook's code cells up to the summary exercise."""
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+def _run(path, last_cell: str | None, workdir) -> dict:
+    """Namespace after running the notebook's code cells (up to ``last_cell``)."""
+    notebook = nbformat.read(path, as_version=4)
     namespace: dict = {"__name__": "__main__"}
-    workdir = tmp_path_factory.mktemp("unit06")
     previous = os.getcwd()
     os.chdir(workdir)
     try:
@@ -43,11 +50,20 @@ def solution(tmp_path_factory):
                 continue
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(cell.source, cell.id, "exec"), namespace)  # noqa: S102
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == LAST_CELL:
+            if last_cell and cell.metadata.get("nbgrader", {}).get("grade_id") == last_cell:
                 break
     finally:
         os.chdir(previous)
     return namespace
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory) -> dict[str, dict]:
+    """Each part's namespace after running its code cells (solutions and tests)."""
+    return {
+        key: _run(UNIT_DIR / name, last, tmp_path_factory.mktemp(f"unit06{key}"))
+        for key, (name, last) in PARTS.items()
+    }
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple]:
@@ -59,12 +75,12 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
     )
 
 
-def test_consolidation_recovers_the_generators_clean_values(solution):
+def test_consolidation_recovers_the_generators_clean_values(parts):
     table, _ = survey_replies.expected("small")
-    assert _rows(solution["replies"]) == _rows(table)
+    assert _rows(parts["c"]["replies"]) == _rows(table)
 
 
-def test_every_injected_problem_appears_in_the_log(solution):
+def test_every_injected_problem_appears_in_the_log(parts):
     _, problems = survey_replies.expected("small")
     kinds = set(problems["問題"])
     assert kinds == {
@@ -76,14 +92,14 @@ def test_every_injected_problem_appears_in_the_log(solution):
         survey_replies.UNANSWERED,
         survey_replies.MISSING,
     }, "small must contain every kind of problem"
-    log = solution["log"]
+    log = parts["c"]["log"]
     assert sorted(zip(log["市町村"], log["問題"], strict=True)) == sorted(
         zip(problems["市町村"], problems["問題"], strict=True)
     )
 
 
-def test_unanswered_is_missing_not_zero_and_dash_is_zero(solution):
-    replies = solution["replies"]
+def test_unanswered_is_missing_not_zero_and_dash_is_zero(parts):
+    replies = parts["c"]["replies"]
     table, _ = survey_replies.expected("small")
     assert replies["申請件数"].isna().sum() == table["申請件数"].isna().sum() > 0
     assert replies["オンライン件数"].isna().sum() == table["オンライン件数"].isna().sum() > 0
@@ -91,7 +107,7 @@ def test_unanswered_is_missing_not_zero_and_dash_is_zero(solution):
     assert (replies["オンライン件数"] == 0).sum() >= 20
 
 
-def test_summary_is_a_ratio_of_sums_over_pairs_answered(solution):
+def test_summary_is_a_ratio_of_sums_over_pairs_answered(parts):
     table, _ = survey_replies.expected("small")
     sums: dict[str, list[float]] = {}
     for _, proc, n, o in _rows(table):
@@ -101,7 +117,7 @@ def test_summary_is_a_ratio_of_sums_over_pairs_answered(solution):
         entry[0] += 1
         entry[1] += n
         entry[2] += o
-    summary = solution["summary"]
+    summary = parts["d"]["summary"]
     assert set(summary.index) == set(sums)
     for proc, (k, n, o) in sums.items():
         assert summary.loc[proc, "回答団体数"] == k
@@ -111,9 +127,9 @@ def test_summary_is_a_ratio_of_sums_over_pairs_answered(solution):
 
 
 @pytest.mark.slow
-def test_read_reply_generalizes_to_the_full_size_folder(solution, tmp_path):
+def test_read_reply_generalizes_to_the_full_size_folder(parts, tmp_path):
     folder = datasets.build("survey_replies", "full", out_dir=tmp_path / "full")
-    read_reply = solution["read_reply"]
+    read_reply = parts["c"]["read_reply"]
     tables, logged = [], []
     for path in sorted(folder.glob("*_回答.*")):
         city = path.stem.split("_")[1]
@@ -147,23 +163,24 @@ def _raw_applications() -> list[dict]:
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
-def test_ages_match_dateutil_relativedelta(solution):
+def test_ages_match_dateutil_relativedelta(parts):
     base = dt.datetime(2024, 4, 1)
     expected = [relativedelta(base, r["生年月日"]).years for r in _raw_applications()]
-    assert [int(v) for v in solution["apps"]["年齢"]] == expected
+    assert [int(v) for v in parts["a"]["apps"]["年齢"]] == expected
 
 
-def test_report_due_is_the_last_day_of_the_next_month(solution):
-    for session, due in zip(solution["apps"]["受講日"], solution["apps"]["報告期限"], strict=True):
+def test_report_due_is_the_last_day_of_the_next_month(parts):
+    apps = parts["a"]["apps"]
+    for session, due in zip(apps["受講日"], apps["報告期限"], strict=True):
         year, month = (
             (session.year + 1, 1) if session.month == 12 else (session.year, session.month + 1)
         )
         assert due == pd.Timestamp(year, month, calendar.monthrange(year, month)[1])
 
 
-def test_networkdays_counts_both_ends_and_skips_holidays(solution):
+def test_networkdays_counts_both_ends_and_skips_holidays(parts):
     holidays = {dt.date.fromisoformat(h) for h in application_records.HOLIDAYS_2024}
-    for row, days in zip(_raw_applications(), solution["apps"]["処理日数"], strict=True):
+    for row, days in zip(_raw_applications(), parts["b"]["apps"]["処理日数"], strict=True):
         day, last, count = row["受付日時"].date(), row["承認日"].date(), 0
         while day <= last:
             count += day.weekday() < 5 and day not in holidays
@@ -171,23 +188,24 @@ def test_networkdays_counts_both_ends_and_skips_holidays(solution):
         assert days == count
 
 
-def test_latest_keeps_each_staff_members_newest_application(solution):
+def test_latest_keeps_each_staff_members_newest_application(parts):
     newest: dict[str, dict] = {}
     for row in _raw_applications():
         key = unicodedata.normalize("NFKC", str(row["職員番号"])).zfill(6)
         if key not in newest or row["受付日時"] > newest[key]["受付日時"]:
             newest[key] = row
-    latest = solution["latest"]
+    latest = parts["b"]["latest"]
     assert dict(zip(latest["職員番号"], latest["受付番号"], strict=True)) == {
         key: row["受付番号"] for key, row in newest.items()
     }
     # Exact copies alone would leave near-duplicates: the data must make that visible.
-    assert len(solution["apps"].drop_duplicates()) > len(newest)
+    assert len(parts["b"]["apps"].drop_duplicates()) > len(newest)
 
 
-def test_holiday_list_follows_the_substitute_holiday_rule(solution):
-    listed = [dt.date.fromisoformat(h) for h in solution["HOLIDAYS"]]
-    assert solution["HOLIDAYS"] == application_records.HOLIDAYS_2024
+def test_holiday_list_follows_the_substitute_holiday_rule(parts):
+    holidays = parts["b"]["HOLIDAYS"]
+    listed = [dt.date.fromisoformat(h) for h in holidays]
+    assert holidays == application_records.HOLIDAYS_2024
     for holiday in listed:
         if holiday.weekday() == 6:  # 振替休日: a Sunday holiday makes the next day a holiday too
             assert holiday + dt.timedelta(days=1) in listed, holiday

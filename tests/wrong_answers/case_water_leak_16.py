@@ -107,6 +107,10 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         ),
         hint="切片を含めて14個",
     ),
+    # ex2b: the records read as if every pipe had been surveyed.
+    _choice("ex2b", "A", "「見つかっていない」です"),
+    _choice("ex2b", "C", "行を除いても消えません"),
+    _choice("ex2b", "D", "何行集めてもそのまま残ります"),
     # ex4: odds ratio read as a probability ratio, as a causal effect, as a share.
     _choice("ex4", "A", "確率の倍率ではありません"),
     _choice("ex4", "C", "修理の効果（因果）は分かりません"),

@@ -1,6 +1,6 @@
 """Realistic wrong answers for unit 06 (Excel関数・マクロ相当の自動化), each with its hint."""
 
-from harness import WrongAnswer
+from harness import WrongAnswer, choice_answers
 
 UNIT = "06_excel_automation"
 
@@ -122,6 +122,14 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         code='apps["職員番号"] = apps["職員番号"].str.normalize("NFKC").str.zfill(6)',
         hint="astype(str)",
     ),
+    *choice_answers(
+        "ex2b",
+        {
+            "A": "同姓同名の別の職員",
+            "B": "読みがなが同じ別の職員",
+            "D": "同じ人が別の人として数えられます",
+        },
+    ),
     # ---- 2. dates
     WrongAnswer(
         cell="ex3",
@@ -171,6 +179,14 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         hint="holidays=HOLIDAYS",
     ),
     # ---- 3. duplicates
+    *choice_answers(
+        "ex5b",
+        {
+            "B": "土日や祝日をまたぐかどうかとは関係ありません",
+            "C": "承認日の1日が数えられません",
+            "D": "開始日（受付日）は数えます",
+        },
+    ),
     WrongAnswer(
         cell="ex6",
         test="ex6_test",
@@ -202,6 +218,14 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         hint="最新ではない申込",
     ),
     # ---- 4. consolidation
+    *choice_answers(
+        "ex7b",
+        {
+            "A": "変更前のコースの席まで",
+            "C": "貼り付けの重複）しか消さない",
+            "D": "最新の申込まで消えます",
+        },
+    ),
     WrongAnswer(
         cell="ex8",
         test="ex8_test",
@@ -317,6 +341,14 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         test="ex11_test",
         code=LOOP_START + _loop("*_回答.*", LOGGED) + LOOP_END,
         hint="未提出",
+    ),
+    *choice_answers(
+        "ex11b",
+        {
+            "A": "「0件」ではなく「分からない」です",
+            "C": "どの団体が抜けているかは読み手に分かりません",
+            "D": "そろうのを待つと報告が遅れ",
+        },
     ),
     WrongAnswer(
         cell="ex12",
