@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -32,13 +33,14 @@ def exercise_numbers(sources: list[str]) -> Counter:
     return Counter(f"{kind}{number}" for text in sources for kind, number in EXERCISE.findall(text))
 
 
-def markdown_sources(unit: str) -> list[str]:
-    return [
+@cache
+def markdown_sources(unit: str) -> tuple[str, ...]:
+    return tuple(
         cell.source
         for path in course.notebooks(unit)
         for cell in nbformat.read(path, as_version=4).cells
         if cell.cell_type == "markdown"
-    ]
+    )
 
 
 @pytest.mark.parametrize("unit", course.units())
