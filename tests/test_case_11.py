@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import math
 import unicodedata
+from pathlib import Path
 from statistics import NormalDist
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -213,3 +215,89 @@ def test_same_seed_same_bytes_and_seed_matters(tmp_path):
     boar_file, town_file = "wild_boar_tests.csv", "municipalities.csv"
     assert (first / boar_file).read_bytes() != (other / boar_file).read_bytes()
     assert (first / town_file).read_bytes() == (other / town_file).read_bytes()
+
+
+# ------------------------------------------------------------------ the unit's alert table
+UNIT = Path(__file__).resolve().parents[1] / "courses" / "11_case_swine_fever"
+
+
+def _alert_cells(folder) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+    """Wilson-lower-bound alerts by issue date, the 3-month farm-outbreak event, farm counts.
+
+    Recomputed from the CSV files with this file's own Wilson formula: a municipality is
+    alerted on the 1st of the month after a 3-month window whose pooled positives give a
+    95 % Wilson lower bound of at least 5 %; the event is a farm outbreak there within
+    three months of that day.
+    """
+    boar = _boar(folder)
+    months = pd.date_range(boar["年月"].min(), boar["年月"].max(), freq="MS")
+    towns = sorted(boar["市町村"].unique())
+    sums = boar.groupby(["年月", "市町村"])[["陽性頭数", "検査頭数"]].sum()
+    full = pd.MultiIndex.from_product([months, towns], names=["年月", "市町村"])
+    sums = sums.reindex(full, fill_value=0)
+    pos = sums["陽性頭数"].unstack().rolling(3).sum()
+    n = sums["検査頭数"].unstack().rolling(3).sum()
+    low = pd.DataFrame(
+        [
+            [wilson(int(x), int(k))[0] if k > 0 else 0.0 for x, k in zip(px, nx, strict=True)]
+            for px, nx in zip(pos.fillna(0).to_numpy(), n.fillna(0).to_numpy(), strict=True)
+        ],
+        index=pos.index,
+        columns=pos.columns,
+    )
+    alert = (low >= 0.05) & n.notna()
+    alert.index = alert.index + pd.offsets.MonthBegin(1)  # issued the next 1st
+    cases = _outbreaks(folder)
+    sakura = cases[cases["発生場所"].str.startswith("さくら県")]
+    town = sakura["発生場所"].str.extract(r"^さくら県(.+?[市町村])（")[0]
+    event = pd.DataFrame(False, index=alert.index, columns=alert.columns)
+    for day, where in zip(sakura["発生日"], town, strict=True):
+        window = (event.index <= day) & (day < event.index + pd.DateOffset(months=3))
+        event.loc[window, where] = True
+    farms = pd.read_csv(folder / "municipalities.csv", encoding="cp932").set_index("市町村")
+    first_farm = sakura.groupby(town)["発生日"].min()
+    return alert, event, farms["養豚農場数"].reindex(alert.columns), first_farm
+
+
+def _model_answer(grade_id: str) -> str:
+    notebook = nbformat.read(UNIT / "11_case_swine_fever.ipynb", as_version=4)
+    return next(
+        c.source
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def test_recommendation_quotes_the_held_out_table_it_rests_on():
+    """The model answer's numbers are the 2020 (held-out) table, counted independently."""
+    alert, event, farms, first_farm = _alert_cells(datasets.build("swine_fever", "small"))
+    held_alert, held_event = (
+        alert.loc["2020-01-01":"2020-12-01"],
+        event.loc["2020-01-01":"2020-12-01"],
+    )
+    assert held_alert.shape == (12, 16)
+    hit = int((held_alert & held_event).to_numpy().sum())
+    false_alarm = int((held_alert & ~held_event).to_numpy().sum())
+    miss = int((~held_alert & held_event).to_numpy().sum())
+    wasted = int((held_alert & ~held_event).mul(farms, axis=1).to_numpy().sum())
+    notices = int(held_alert.mul(farms, axis=1).to_numpy().sum())
+    # Lead time of the first alert in the municipalities first hit in 2020.
+    first_alert = alert.idxmax()[alert.any()]
+    new_2020 = first_farm[first_farm.dt.year == 2020]
+    lead = (new_2020 - first_alert.reindex(new_2020.index)).dt.days
+    assert len(new_2020) == 6 and (lead > 0).all()
+
+    answer = _model_answer("ex9_written")
+    rate_hit = round(100 * hit / (hit + miss))
+    rate_false = round(100 * false_alarm / (hit + false_alarm))
+    for quoted in [
+        f"警報{hit + false_alarm}件",
+        f"続いたのは{hit}件（空振り率{rate_false}%）",
+        f"マス{hit + miss}件のうち{miss}件は見逃し（捕捉率{rate_hit}%）",
+        f"延べ{notices}農場への通知のうち{wasted}が空振り",
+        f"{lead.min()}〜{lead.max()}日前",
+        f"{len(new_2020)}市町村ではすべて",
+    ]:
+        assert quoted in answer, quoted
+    # With this many false alarms the answer must not call the volume reasonable.
+    assert rate_false > 50 and "無理のない" not in answer

@@ -15,7 +15,9 @@ import csv
 import datetime as dt
 import filecmp
 import math
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,6 +27,7 @@ from workbench import datasets
 from workbench.datasets import river_gauges
 
 ALERT = 2.30
+UNIT = Path(__file__).resolve().parents[1] / "courses" / "13_case_river_level"
 THIESSEN = {"okuyama": 0.45, "nakano": 0.35, "shimokawa": 0.20}
 FEATURES = ["水位", "水位_1h前", "水位_2h前", "上流水位", "流域雨量", "雨量_3h計", "雨量_6h計"]
 
@@ -281,3 +284,58 @@ def test_model_against_persistence_as_the_notebook_says(hourly):
     peak_persist = rmse(test["目標"].to_numpy()[high], test["水位"].to_numpy()[high])
     assert peak_model < peak_persist
     assert peak_model > 3 * rmse(test["目標"], pred)  # floods are much harder than the average
+
+
+def _floods(above: pd.Series, gap_hours: int = 24) -> int:
+    """Exceedance episodes, one flood when the level dips below for less than a day."""
+    times = above[above].index
+    if len(times) == 0:
+        return 0
+    return 1 + int((times.to_series().diff() > pd.Timedelta(hours=gap_hours)).sum())
+
+
+def test_floods_merge_short_dips_and_count_separate_events():
+    index = pd.date_range("2024-07-01", periods=120, freq="h")
+    above = pd.Series(False, index=index)
+    above.iloc[[10, 11, 14, 15, 100]] = True  # a dip of two hours, then a new flood
+    assert _floods(above) == 2 and _floods(above, gap_hours=1) == 3
+    assert _floods(pd.Series(False, index=index)) == 0
+
+
+def test_high_water_evaluation_and_recommendation_as_the_notebook_says(small, hourly):
+    """Bias at high water and hits/misses/false alarms at 避難判断・氾濫危険水位, from scratch.
+
+    The model answer's recommendation must rest on these numbers and on how few floods the
+    test year holds: with two floods above 避難判断水位 it cannot claim evacuation use.
+    """
+    gauges = pd.read_csv(small / "stations.csv", encoding="cp932").set_index("観測所記号")
+    evacuate, danger = gauges.loc["SKL02", ["避難判断水位", "氾濫危険水位"]].astype(float)
+    assert gauges.loc["SKL02", "氾濫注意水位"] == ALERT
+    test, pred = _forecast(hourly, 3)
+    obs, pred = test["目標"], pd.Series(pred, index=test.index)
+    high = obs >= ALERT
+    bias = float((pred - obs)[high].mean())
+    peak = obs.idxmax()
+    assert bias < 0  # low at high water: not on the safe side
+    counts = {}
+    for name, level in [("避難判断", evacuate), ("氾濫危険", danger)]:
+        above, said = obs >= level, pred >= level
+        counts[name] = (int((above & said).sum()), int((above & ~said).sum()), _floods(above))
+    assert counts["避難判断"][1] > 0 and counts["氾濫危険"][1] > 0  # misses at both levels
+    assert counts["避難判断"][2] == 2 and counts["氾濫危険"][2] == 1
+
+    notebook = nbformat.read(UNIT / "13_case_river_level.ipynb", as_version=4)
+    answer = next(
+        c.source
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "ex10_written"
+    )
+    for quoted in [
+        f"氾濫注意水位以上の{int(high.sum())}時間",
+        f"平均{-bias:.2f} m 低め",
+        f"ピーク{obs[peak]:.2f} m を3時間前に{pred[peak]:.2f} m",
+        f"避難判断水位を超えた出水はテスト期間に{counts['避難判断'][2]}回",
+        f"{counts['氾濫危険'][2]}回の洪水だけ",
+        "避難判断には使わない",
+    ]:
+        assert quoted in answer, quoted

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import unicodedata
 from collections import Counter, defaultdict
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
 from workbench import datasets
+
+UNIT = Path(__file__).resolve().parents[1] / "courses" / "14_case_dx_monitoring"
 
 DEPTS = {
     "総務部", "企画振興部", "健康福祉部", "環境生活部", "商工労働部", "農林水産部",
@@ -184,3 +189,42 @@ def test_generator_is_deterministic_and_seeded(tmp_path):
     for name in ["member_analytics.csv", "staff_roster.csv", "staff_count.xlsx"]:
         assert (a / name).read_bytes() == (b / name).read_bytes()
     assert (a / "member_analytics.csv").read_bytes() != (c / "member_analytics.csv").read_bytes()
+
+
+RATIO_COLUMN = re.compile(r"""\[["']([^"']*比[^"']*)["']\]\s*=\s*(.+)""", re.S)
+
+
+def ratio_definitions(code: str) -> dict[str, str]:
+    """Columns named 〜比 and the expression that fills them (assignments only)."""
+    return {
+        m.group(1): m.group(2)
+        for statement in re.split(r"\n(?=\S)", code)
+        if (m := RATIO_COLUMN.search(statement))
+    }
+
+
+def is_ratio(expression: str) -> bool:
+    # 比 in unit 14 and the glossary: this ÷ previous × 100 (96.0%), never a change rate.
+    code = expression.split("#")[0]
+    return "pct_change" not in code and "/" in code and not re.search(r"-\s*(1|100)\b", code)
+
+
+def test_every_ratio_column_in_unit_14_is_this_over_previous():
+    notebook = nbformat.read(UNIT / "14_case_dx_monitoring.ipynb", as_version=4)
+    found = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            found.update(ratio_definitions(cell.source))
+    assert {"前年度比（%）", "前月比（%）"} <= set(found)
+    assert all(is_ratio(expr) for expr in found.values()), found
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "前月比 96.0%（4.0%減）" in text and "前月差 −2.4ポイント" in text
+
+
+def test_ratio_check_bites_on_a_change_rate():
+    change = 'total["前月比（%）"] = total["アクティブ率"].pct_change() * 100\n'
+    ratio = 'total["前月比（%）"] = (\n    total["率"] / total["率"].shift(1) * 100\n)\n'
+    assert not is_ratio(ratio_definitions(change)["前月比（%）"])
+    assert is_ratio(ratio_definitions(ratio)["前月比（%）"])
+    minus_one = 'df["前年度比"] = (df["値"] / df["値"].shift(1) - 1) * 100'
+    assert not is_ratio(ratio_definitions(minus_one)["前年度比"])

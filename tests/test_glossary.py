@@ -46,9 +46,33 @@ def test_every_unit_links_to_the_glossary_from_its_first_cell(unit):
 
 BANNED = [
     # the probability reading the glossary rules out, as units used to phrase it
-    re.compile(r"本当の(係数|陽性率|値)がありそう"),
-    re.compile(r"R²（相関係数の2乗）"),
+    re.compile(r"本当の(係数|陽性率|値|効果|平均)[^。」]{0,20}ありそう"),
+    # R² is 1 − 残差平方和/全平方和 (用語集); the squared correlation is Excel's RSQ, not R²
+    re.compile(r"R²[（(]相関係数の2乗|相関係数の2乗[（(](決定係数|R²)"),
+    # a prediction interval in the glossary's words: 次の1件の約95%が入る, not a probability
+    re.compile(r"95%の確率で(入る|収まる)範囲"),
 ]
+# Phrasings the review found in the units, one per pattern: the check must catch each.
+FOUND_IN_REVIEW = [
+    "本当の係数がありそうな範囲",
+    "本当の陽性率はこのくらいの範囲にありそう",
+    "R²（相関係数の2乗）",
+    "相関係数の2乗（決定係数 R²）を計算していませんか？",
+    "1つの施設の実績が95%の確率で入る範囲（予測区間）",
+]
+ALLOWED = [
+    "「本当の値が95%の確率でこの中にある」という意味ではありません",
+    "`=RSQ(yの範囲, xの範囲)`（相関係数の2乗。単回帰のときだけ R² と同じ値）",
+    "実測と予測の相関係数の2乗（Excel の `RSQ`）",
+    "施設1件の実績の約95%が収まる範囲（95%予測区間）",
+]
+
+
+def test_banned_wordings_catch_what_the_review_found_and_spare_the_glossary_wording():
+    for phrase in FOUND_IN_REVIEW:
+        assert any(p.search(phrase) for p in BANNED), phrase
+    for phrase in ALLOWED:
+        assert not any(p.search(phrase) for p in BANNED), phrase
 
 
 @pytest.mark.parametrize("unit", course.units())

@@ -170,7 +170,7 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             "def nse(obs, pred):\n"
             "    return float(np.corrcoef(obs, pred)[0, 1] ** 2)\n"
         ),
-        hint="相関係数の2乗（決定係数 R²）",
+        hint="相関係数の2乗（Excel の RSQ）",
     ),
     # ex6: random split, the classic time-series mistake.
     WrongAnswer(
