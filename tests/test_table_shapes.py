@@ -153,6 +153,37 @@ def test_merged_heading_over_split_labels(tmp_path):
     assert "東 / 京" in notes["元の値"].tolist()
 
 
+def test_unmerged_workbook_heading_spreads_upper_labels_like_csv(tmp_path):
+    """A CSV pasted into Excel has no merged cells: the disease over 報告 must also name
+    定当 as it does in the CSV (else 定当, 定当_2 … cannot be told apart)."""
+    from openpyxl import Workbook
+
+    rows = [
+        ["報告数・定点当り報告数"],
+        [None, "インフルエンザ", None, "COVID-19", None, "水痘", None],
+        [None, "報告", "定当", "報告", "定当", "報告", "定当"],
+        ["北海道", 12, 0.3, 100, 2.1, 1, 0.1],
+        ["青森県", 3, 0.1, 50, 1.0, 2, 0.2],
+    ]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "pasted.xlsx"
+    book.save(path)
+    names = ["列A"] + [f"{d}_{k}" for d in ("インフルエンザ", "COVID-19", "水痘") for k in ("報告", "定当")]
+    assert list(io.read_table(path).columns) == names
+    # Negative control: where the heading has merged cells, they alone say what spans
+    # what (件数 over C:D only; the blank above E stays blank).
+    book = Workbook()
+    ws = book.active
+    for row in [["地域", "件数", None, None], [None, "今年", "前年", "順位"], ["A", 1, 2, 3]]:
+        ws.append(row)
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("A1:A2")
+    book.save(path)
+    assert list(io.read_table(path).columns) == ["地域", "件数_今年", "件数_前年", "順位"]
+
+
 # ------------------------------------------------------------------------------- dates
 
 
@@ -260,6 +291,16 @@ def test_two_columns_welch_and_exact_mann_whitney_by_enumeration():
     assert math.isclose(r["rank_test"]["p_value"], min(1.0, p), rel_tol=1e-12)
 
 
+def test_ttest_without_group_says_how_to_compare_two_columns():
+    wide = pd.DataFrame({"年齢層": ["a", "b", "c"], "2019": [5, 7, 9], "2020": [4, 8, 6]})
+    with pytest.raises(TemplateInputError, match="-p value2"):
+        analyses.ttest(wide, value="2020", pair_by="年齢層", test="paired")
+    with pytest.raises(TemplateInputError, match="-p value2"):
+        analyses.ttest(wide, value="2020", test="welch")
+    # Negative control: the same table with value2 is the paired test the user wanted.
+    assert analyses.ttest(wide, value="2020", value2="2019")["test"] == "paired"
+
+
 # --------------------------------------------------------------------- counted crosstabs
 
 
@@ -294,6 +335,26 @@ def test_crosstab_from_count_columns_long_and_wide():
     assert r3["n"] == 6
     with pytest.raises(TemplateInputError, match="0以上の整数"):
         analyses.crosstab(wide.assign(**{"2019": [1.5, 2, 3, 4]}), row="年齢", count="2019,2020")
+
+
+def test_crosstab_refuses_a_count_column_taken_as_categories():
+    """Counts typed as ``column`` made each count a category and each row one record
+    (V = 1.000 on 18 age bands): refused with the count parameter named."""
+    bands = [f"{10 * i}代" for i in range(12)]
+    counted = pd.DataFrame({"年齢層": bands, "2020": [3, 8, 15, 22, 31, 40, 52, 67, 75, 80, 12, 5]})
+    with pytest.raises(TemplateInputError, match="-p count 2020"):
+        analyses.crosstab(counted, row="年齢層", column="2020")
+    with pytest.raises(TemplateInputError, match="-p count 2020"):
+        analyses.crosstab(counted, row="2020", column="年齢層")
+    # Negative controls: a numeric code with few levels (学年 1–3) is a category, and so is
+    # a numeric column with many rows per level.
+    rng = np.random.default_rng(0)
+    records = pd.DataFrame(
+        {"学年": rng.integers(1, 4, 60), "部活": rng.choice(["運動", "文化"], 60)}
+    )
+    assert analyses.crosstab(records, row="学年", column="部活")["n"] == 60
+    many = pd.DataFrame({"点": np.repeat(np.arange(12), 10), "群": ["A", "B"] * 60})
+    assert analyses.crosstab(many, row="点", column="群", threshold=0)["n"] == 120
 
 
 # ------------------------------------------------- regression: HC3 when variance is unequal
