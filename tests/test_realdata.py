@@ -249,7 +249,9 @@ def test_rd09_where_keeps_two_prefectures_and_keep_totals_is_explicit(expected):
     df, notes, r = analyse(
         "consolidate", "niid_2023-30-teiten.csv", *params, where=["列A=東京都,鹿児島県"]
     )
-    assert r["groups"] == 2 and r["totals"]["インフルエンザ_報告"] == want["東京都"] + want["鹿児島県"]
+    assert (
+        r["groups"] == 2 and r["totals"]["インフルエンザ_報告"] == want["東京都"] + want["鹿児島県"]
+    )
     assert "47行→2行" in notes_text(notes) and df.attrs["where"] == ["列A=東京都,鹿児島県"]
     # Negative control: asked to keep totals, the 総数 row is counted (and said to be)
     _, notes, r = analyse("consolidate", "niid_2023-30-teiten.csv", *params, keep_totals=True)

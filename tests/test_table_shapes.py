@@ -170,7 +170,9 @@ def test_unmerged_workbook_heading_spreads_upper_labels_like_csv(tmp_path):
         book.active.append(row)
     path = tmp_path / "pasted.xlsx"
     book.save(path)
-    names = ["列A"] + [f"{d}_{k}" for d in ("インフルエンザ", "COVID-19", "水痘") for k in ("報告", "定当")]
+    names = ["列A"] + [
+        f"{d}_{k}" for d in ("インフルエンザ", "COVID-19", "水痘") for k in ("報告", "定当")
+    ]
     assert list(io.read_table(path).columns) == names
     # Negative control: where the heading has merged cells, they alone say what spans
     # what (件数 over C:D only; the blank above E stays blank).
@@ -201,6 +203,31 @@ def test_western_date_text_is_read_and_odd_cells_noted():
     # Negative control: 15年 could be 2015 or 平成15年 — not guessed.
     same, _ = io.convert_date_columns(pd.DataFrame({"年": ["15年", "16年", "17年"]}))
     assert same["年"].tolist() == ["15年", "16年", "17年"]
+
+
+def test_excel_serial_numbers_in_a_date_column_are_dates():
+    """Dates that lost their cell format in Excel arrive as serial numbers (43831 =
+    2020-01-01, counted from 1899-12-30 because of Excel's 1900 leap-year bug)."""
+    df = pd.DataFrame(
+        {
+            "日付": [43831, 43832, 43834, 43835],
+            "相談件数": [43831, 43900, 44000, 45000],  # same range, but a count
+            "受付日": [1, 2, 3, 4],  # day numbers of a month, not serials
+        }
+    )
+    out, notes = io.convert_date_columns(df)
+    assert [str(d.date()) for d in out["日付"]] == [
+        "2020-01-01",
+        "2020-01-02",
+        "2020-01-04",
+        "2020-01-05",
+    ]
+    assert "シリアル値" in " ".join(notes["扱い"])
+    # Negative controls: a count column and small day numbers stay numbers.
+    assert out["相談件数"].tolist() == df["相談件数"].tolist()
+    assert out["受付日"].tolist() == [1, 2, 3, 4]
+    r = analyses.trend(out, time="日付", value="相談件数")
+    assert r["slope_unit"] == "1日あたり" and r["start"] == "2020-01-01"
 
 
 def day_numbers(dates: list[str]) -> list[int]:

@@ -230,6 +230,31 @@ def _kind(value: Any) -> str | None:
     return None
 
 
+# Excel counts days from 1899-12-30 (its 1900 leap-year bug shifts day 60 onwards).
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: A column named like a date (日付, 年月日, 受付日 …) may hold serial numbers.
+_DATE_NAME = re.compile(r"日付|年月日|日時|^date|date$", re.IGNORECASE)
+#: Serials of 1954-10-03 … 2119-01-07: whole numbers there in a date-named column are days.
+_SERIALS = (20000, 80000)
+
+
+def _excel_serials(column: Any, series: pd.Series) -> bool:
+    """Dates that lost their cell format in Excel (43831 = 2020-01-01): a number column
+    whose name says date and whose values are all whole numbers in the serial range.
+    Gated on the name because counts (相談件数 43,900) can fall in the same range."""
+    if not _DATE_NAME.search(str(column)) or not pd.api.types.is_numeric_dtype(series):
+        return False
+    if pd.api.types.is_bool_dtype(series):
+        return False
+    values = series.dropna().to_numpy(float)
+    low, high = _SERIALS
+    return bool(
+        values.size
+        and np.all(values == np.round(values))
+        and np.all((values >= low) & (values <= high))
+    )
+
+
 def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn text columns of dates into datetime64 and of 和暦 years into western years.
 
@@ -243,6 +268,19 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     notes = []
     for column in df.columns:
         series = df[column]
+        if _excel_serials(column, series):
+            df[column] = pd.to_datetime(series, unit="D", origin=_EXCEL_EPOCH)
+            first = series.dropna().iloc[0]
+            example = df[column].dropna().iloc[0].date()
+            notes.append(
+                (
+                    column,
+                    "全行",
+                    first,
+                    f"Excel の日付シリアル値として変換（例: {first}→{example}）",
+                )
+            )
+            continue
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
         values = [v for v in series if not _is_missing(v)]
