@@ -262,7 +262,8 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     2020/1/16, 2020年1月16日, 令和6年4月1日, R6.4.1, Excel date cells) or years (令和6年度,
     2024年度; plain numbers are left alone).  Any day in the column makes it a date
     column.  Cells that are not dates (a 合計 row, a ※ note) or not valid (令和6年2月30日)
-    become missing, each with a note; notes has columns 列, 行, 元の値, 扱い.
+    become missing, each with a note; notes has columns 列, 行, 元の値, 扱い.  A number
+    column named like a date (日付, 年月日) holding Excel serials (43831) becomes dates.
     """
     df = df.copy()
     notes = []
