@@ -395,6 +395,13 @@ def test_rd13_chart_axis_is_calendar_dates(expected):
 REFUSALS = {
     # case: (file, sheet, params, words the message must hold: the problem and the fix)
     "RD-07": ("kobe_kansensya_pcr.xlsx", None, ["time", "列A", "value", "重症"], ["--sheet"]),
+    # CASES.md's command with the old column names: 報告 is now ambiguous, and said so
+    "RD-09 as typed": (
+        "niid_2023-30-teiten.csv",
+        None,
+        ["by", "列A", "values", "報告,報告_19"],
+        ["「インフルエンザ_報告」", "「COVID-19_報告」", "どれか1つ"],
+    ),
     "RD-12a as typed": (
         "traffic_2020_05.xlsx",
         "表2-2",
@@ -411,7 +418,11 @@ REFUSALS = {
     "RD-15 traffic": ("traffic_2018_12.xls", None, ["by", "列A"], [".xlsx 形式に保存し直して"]),
     "RD-15 ipss": ("ipss_1-9a.xls", None, ["by", "列A"], [".xlsx 形式に保存し直して"]),
 }
-TEMPLATE_OF = {"RD-12a as typed": "ttest", "RD-12b as typed": "crosstab"}
+TEMPLATE_OF = {
+    "RD-09 as typed": "consolidate",
+    "RD-12a as typed": "ttest",
+    "RD-12b as typed": "crosstab",
+}
 
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
