@@ -488,12 +488,16 @@ def test_rd09_end_to_end_result_json_records_the_reading(tmp_path, capsys):
             "列A",
             "-p",
             "values",
-            "インフルエンザ_報告",
+            "インフルエンザ_報告,COVID-19_報告",
             "--out",
             str(out),
         ]
     )
     assert code == 0, capsys.readouterr().err
+    # Counts for people: 4,613 and the total 78,502, never 4613.0 (pandas' float display)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "4,613" in html and "78,502" in html
+    assert "4613.0" not in html and "78502.0" not in html
     data = json.loads((out / "result.json").read_text(encoding="utf-8"))["data"]
     assert data["header_rows"] == [3, 4]
     assert any(
