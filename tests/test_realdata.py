@@ -134,6 +134,22 @@ def test_rd03_patients_age_by_sex_without_unknown(expected):
     assert any("不明" in c for c in r["caveats"])
 
 
+def test_rd03_unknown_kept_as_a_level_when_asked(expected):
+    _, _, r = analyse(
+        "crosstab",
+        "kobe_130001_tokyo_covid19_patients.csv",
+        ("row", "年代"),
+        ("column", "性別"),
+        ("keep_unknown", "true"),
+    )
+    want = expected["RD-03 (不明 kept as a level)"]
+    assert r["n"] == want["n"] == 212 and r["df"] == want["df"]
+    assert close(r["chi2"], want["chi2"]) and p_close(r["p_value"], want["p_value"])
+    assert close(r["cramers_v"], want["cramers_v"])
+    assert r["row_levels"][-1] == "不明" and r["row_levels"][:2] == ["10歳未満", "10代"]
+    assert any("不明" in c and "3件" in c for c in r["caveats"])
+
+
 # --------------------------------------------------------------------------------- trend
 
 

@@ -263,6 +263,26 @@ def test_trend_per_day_across_a_new_year_and_per_month():
     assert not any("季節変動" in c for c in r["caveats"])
 
 
+def durbin_watson_by_hand(t: list[float], y: list[float]) -> float:
+    slope = ols_slope(t, y)
+    intercept = sum(y) / len(y) - slope * sum(t) / len(t)
+    e = [b - (intercept + slope * a) for a, b in zip(t, y, strict=True)]
+    return sum((e[i] - e[i - 1]) ** 2 for i in range(1, len(e))) / sum(v * v for v in e)
+
+
+def test_trend_says_when_a_line_is_a_poor_summary_of_a_wave():
+    days = pd.date_range("2021-01-01", periods=120, freq="D")
+    t = list(range(120))
+    wave = [0.2 * i + 30 * math.sin(i / 12) for i in t]  # peaks and troughs around a rise
+    r = analyses.trend(pd.DataFrame({"日": days, "件数": wave}), time="日", value="件数")
+    assert math.isclose(r["durbin_watson"], durbin_watson_by_hand(t, wave), rel_tol=1e-9)
+    assert r["durbin_watson"] < 1 and any("波のような増減" in c for c in r["caveats"])
+    # Negative control: a line with independent noise is summarised by its slope.
+    noisy = list(0.2 * np.arange(120) + np.random.default_rng(5).normal(0, 3, 120))
+    r = analyses.trend(pd.DataFrame({"日": days, "件数": noisy}), time="日", value="件数")
+    assert r["durbin_watson"] > 1.5 and not any("波" in c for c in r["caveats"])
+
+
 # -------------------------------------------------------------------------- row filters
 
 

@@ -79,9 +79,11 @@ def _natural_key(label: str) -> tuple:
 
 
 def _ordered(levels: list[str]) -> list[str]:
-    if all(re.search(r"\d", v) for v in levels):
-        return sorted(levels, key=_natural_key)
-    return levels
+    """Numbered levels in natural order; 不明 and the like (kept on request) go last."""
+    known = [v for v in levels if v not in UNKNOWN]
+    if known and all(re.search(r"\d", v) for v in known):
+        known = sorted(known, key=_natural_key)
+    return known + [v for v in levels if v in UNKNOWN]
 
 
 def _counted(df: pd.DataFrame, row: str, column: str, count: str) -> tuple[pd.DataFrame, str, int]:
