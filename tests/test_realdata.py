@@ -134,6 +134,22 @@ def test_rd03_patients_age_by_sex_without_unknown(expected):
     assert any("不明" in c for c in r["caveats"])
 
 
+def test_rd03_unknown_kept_as_a_level_when_asked(expected):
+    _, _, r = analyse(
+        "crosstab",
+        "kobe_130001_tokyo_covid19_patients.csv",
+        ("row", "年代"),
+        ("column", "性別"),
+        ("keep_unknown", "true"),
+    )
+    want = expected["RD-03 (不明 kept as a level)"]
+    assert r["n"] == want["n"] == 212 and r["df"] == want["df"]
+    assert close(r["chi2"], want["chi2"]) and p_close(r["p_value"], want["p_value"])
+    assert close(r["cramers_v"], want["cramers_v"])
+    assert r["row_levels"][-1] == "不明" and r["row_levels"][:2] == ["10歳未満", "10代"]
+    assert any("不明" in c and "3件" in c for c in r["caveats"])
+
+
 # --------------------------------------------------------------------------------- trend
 
 
@@ -188,6 +204,17 @@ def test_rd06_excel_dates_on_a_named_sheet(expected):
 def test_rd07_several_sheets_without_sheet_are_listed():
     message = refusal("trend", "kobe_kansensya_pcr.xlsx", ("time", "列A"), ("value", "重症"))
     assert all(name in message for name in ("all", "kobe", "other")) and "--sheet" in message
+    # with their sizes, so that the user can tell the tables apart
+    assert "「all」（52行×8列）" in message and "「kobe」（108行×10列）" in message
+
+
+@pytest.mark.parametrize("sheet", ["all", "kobe"])
+def test_rd07_each_named_sheet_gives_its_own_series(expected, sheet):
+    df, _, r = analyse(
+        "trend", "kobe_kansensya_pcr.xlsx", ("time", "列A"), ("value", "重症"), sheet=sheet
+    )
+    assert df.attrs["sheet"] == sheet
+    check_day_trend(r, expected[f"RD-07 (sheet {sheet}, 重症)"])
 
 
 def test_rd08_footnote_about_a_merger_is_kept_as_a_note(expected):
@@ -232,8 +259,24 @@ def test_rd09_niid_week_without_the_total_row(expected):
     assert "総数" in notes_text(notes)
 
 
+def test_rd09_where_keeps_two_prefectures_and_keep_totals_is_explicit(expected):
+    want = expected["RD-09 (week 30)"]["インフルエンザ"]
+    params = (("by", "列A"), ("values", "インフルエンザ_報告"))
+    df, notes, r = analyse(
+        "consolidate", "niid_2023-30-teiten.csv", *params, where=["列A=東京都,鹿児島県"]
+    )
+    assert (
+        r["groups"] == 2 and r["totals"]["インフルエンザ_報告"] == want["東京都"] + want["鹿児島県"]
+    )
+    assert "47行→2行" in notes_text(notes) and df.attrs["where"] == ["列A=東京都,鹿児島県"]
+    # Negative control: asked to keep totals, the 総数 row is counted (and said to be)
+    _, notes, r = analyse("consolidate", "niid_2023-30-teiten.csv", *params, keep_totals=True)
+    assert r["groups"] == 48 and r["totals"]["インフルエンザ_報告"] == 2 * want["総数_row"]
+    assert "二重計上" in notes_text(notes)
+
+
 def test_rd10_niid_four_sheets(expected):
-    _, _, r = analyse(
+    df, _, r = analyse(
         "consolidate",
         "niid_2023_w27-30_sheets.xlsx",
         ("by", "列A"),
@@ -246,6 +289,10 @@ def test_rd10_niid_four_sheets(expected):
     for pref in ("北海道", "東京都", "鹿児島県", "青森県"):
         assert r["table"][pref]["インフルエンザ_報告"] == want["インフルエンザ"][pref], pref
         assert r["table"][pref]["COVID-19_報告"] == want["COVID-19"][pref], pref
+    # The sheets are CSVs pasted into Excel (no merged cells): every 定当 column keeps its
+    # disease as in the CSV (RD-09), never 定当_2, 定当_3 … that cannot be told apart.
+    assert {"インフルエンザ_定当", "COVID-19_定当"} <= set(df.columns)
+    assert not [c for c in df.columns if str(c).startswith("定当")]
     weeks = [want["インフルエンザ"]["by_week"][w] for w in (27, 28, 29, 30)]
     sheets = ("27週", "28週", "29週", "30週")
     assert [r["by_sheet"][s]["インフルエンザ_報告"] for s in sheets] == weeks
@@ -260,6 +307,7 @@ def test_rd11_traffic_by_prefecture_without_subtotals(expected):
         sheet="表4-1",
     )
     want = expected["RD-11"]
+    assert df.attrs["header_rows"] == [4, 5] and df.attrs["sheet"] == "表4-1"
     assert r["n"] == want["rows"] == 51 and r["groups"] == 51
     assert r["totals"] == {"発生件数(速報値)": want["発生件数"], "死者数(確定値)": want["死者数"]}
     assert not {"計", "合計"} & set(r["table"])
@@ -279,16 +327,20 @@ def test_rd11_traffic_by_prefecture_without_subtotals(expected):
 
 
 def test_rd12a_paired_t_over_two_year_columns(expected):
-    _, _, r = analyse(
+    df, notes, r = analyse(
         "ttest", "traffic_2020_05.xlsx", ("value", "(2020)"), ("value2", "(2019)"), sheet="表2-2"
     )
     want = expected["RD-12 paired"]
+    # 合計 and the （再掲） rows would double-count (n 21, a false "significant")
+    assert [e["row"] for e in df.attrs["excluded"] if e["kind"] != "footnote"] == [25, 26, 27, 28]
     assert r["test"] == "paired" and sum(r["n"].values()) == 2 * want["n_pairs"]
     assert close(r["mean_difference"], want["mean_difference_2020_minus_2019"])
     assert close(r["statistic"], want["t"]) and r["df"] == want["df"]
     assert p_close(r["p_value"], want["p_value"])
     assert close(r["ci_low"], want["ci"][0]) and close(r["ci_high"], want["ci"][1])
     assert close(r["effect_size"], want["cohen_d"])
+    means = list(r["means"].values())  # first = (2020), second = (2019)
+    assert close(means[0], want["mean_2020"]) and close(means[1], want["mean_2019"])
 
 
 def test_rd12b_crosstab_of_counts(expected):
@@ -338,11 +390,76 @@ def test_rd13_did_with_a_working_pre_trend_check(expected):
     assert close(r["pre_trend_difference_slope"], want["pre_trend_slope_diff_per_day"])
     assert p_close(r["pre_trend_p"], want["pre_trend_p_HC1"])
     assert any("2群の傾きに差があります" in c for c in r["caveats"])
+    assert r["pre_trend_unit"] == "1日あたり"
+    assert f"{want['clusters']}クラスター" in r["se_type"]
+
+
+def test_rd13_chart_axis_is_calendar_dates(expected):
+    """The did chart plots the time column as it is read and draws the policy line at
+    the earliest 後 date: both are right only when 2020/3/24 … is read as dates."""
+    df, _, _ = analyse("did", "emergency_did_cp932.csv", *DID)
+    dates = df["日付"]
+    assert str(dates.dtype).startswith("datetime64")
+    assert str(dates[df["期間"] == "後"].min().date()) == "2020-04-07"  # not 2020/4/10
+    pre = df[(df["期間"] == "前") & df["effectiveReproductionNumber"].notna()]
+    assert pre["日付"].nunique() == expected["RD-13"]["pre_period_dates"]
+    assert len(pre) == expected["RD-13"]["pre_rows"]
+
+
+# ----------------------------------------------------- refusals: exit 2, nothing written
+
+REFUSALS = {
+    # case: (file, sheet, params, words the message must hold: the problem and the fix)
+    "RD-07": ("kobe_kansensya_pcr.xlsx", None, ["time", "列A", "value", "重症"], ["--sheet"]),
+    # CASES.md's command with the old column names: 報告 is now ambiguous, and said so
+    "RD-09 as typed": (
+        "niid_2023-30-teiten.csv",
+        None,
+        ["by", "列A", "values", "報告,報告_19"],
+        ["「インフルエンザ_報告」", "「COVID-19_報告」", "どれか1つ"],
+    ),
+    "RD-12a as typed": (
+        "traffic_2020_05.xlsx",
+        "表2-2",
+        ["value", "(2020)", "pair_by", "年齢層", "test", "paired"],
+        ["value2"],
+    ),
+    "RD-12b as typed": (
+        "traffic_2020_05.xlsx",
+        "表2-2",
+        ["row", "年齢層", "column", "(2020)"],
+        ["-p count"],
+    ),
+    "RD-14": ("niid_latest-trend.csv", None, ["time", "列A", "value", "10週"], ["表が縦に複数"]),
+    "RD-15 traffic": ("traffic_2018_12.xls", None, ["by", "列A"], [".xlsx 形式に保存し直して"]),
+    "RD-15 ipss": ("ipss_1-9a.xls", None, ["by", "列A"], [".xlsx 形式に保存し直して"]),
+}
+TEMPLATE_OF = {
+    "RD-09 as typed": "consolidate",
+    "RD-12a as typed": "ttest",
+    "RD-12b as typed": "crosstab",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_refusals_exit_2_with_the_fix_and_write_nothing(case, tmp_path, capsys):
+    file, sheet, params, words = REFUSALS[case]
+    template = TEMPLATE_OF.get(case) or ("consolidate" if file.endswith(".xls") else "trend")
+    argv = ["template", "run", template, "--data", str(SHARED / file)]
+    argv += ["--sheet", sheet] if sheet else []
+    for name, value in zip(params[::2], params[1::2], strict=True):
+        argv += ["-p", name, value]
+    out = tmp_path / "out"
+    assert cli.main([*argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("エラー: ") and all(word in err for word in words), err
+    assert not out.exists()
 
 
 # ------------------------------------------------------------------------ end to end (slow)
 
 
+@pytest.mark.slow
 def test_rd06_end_to_end_report_names_sheet_and_unit(tmp_path, expected, capsys):
     out = tmp_path / "kobe"
     code = cli.main(
@@ -372,6 +489,7 @@ def test_rd06_end_to_end_report_names_sheet_and_unit(tmp_path, expected, capsys)
     assert "1日あたり" in html and "1年あたり" not in html
 
 
+@pytest.mark.slow
 def test_rd09_end_to_end_result_json_records_the_reading(tmp_path, capsys):
     out = tmp_path / "niid"
     code = cli.main(
@@ -386,12 +504,16 @@ def test_rd09_end_to_end_result_json_records_the_reading(tmp_path, capsys):
             "列A",
             "-p",
             "values",
-            "インフルエンザ_報告",
+            "インフルエンザ_報告,COVID-19_報告",
             "--out",
             str(out),
         ]
     )
     assert code == 0, capsys.readouterr().err
+    # Counts for people: 4,613 and the total 78,502, never 4613.0 (pandas' float display)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "4,613" in html and "78,502" in html
+    assert "4613.0" not in html and "78502.0" not in html
     data = json.loads((out / "result.json").read_text(encoding="utf-8"))["data"]
     assert data["header_rows"] == [3, 4]
     assert any(

@@ -153,6 +153,39 @@ def test_merged_heading_over_split_labels(tmp_path):
     assert "東 / 京" in notes["元の値"].tolist()
 
 
+def test_unmerged_workbook_heading_spreads_upper_labels_like_csv(tmp_path):
+    """A CSV pasted into Excel has no merged cells: the disease over 報告 must also name
+    定当 as it does in the CSV (else 定当, 定当_2 … cannot be told apart)."""
+    from openpyxl import Workbook
+
+    rows = [
+        ["報告数・定点当り報告数"],
+        [None, "インフルエンザ", None, "COVID-19", None, "水痘", None],
+        [None, "報告", "定当", "報告", "定当", "報告", "定当"],
+        ["北海道", 12, 0.3, 100, 2.1, 1, 0.1],
+        ["青森県", 3, 0.1, 50, 1.0, 2, 0.2],
+    ]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "pasted.xlsx"
+    book.save(path)
+    names = ["列A"] + [
+        f"{d}_{k}" for d in ("インフルエンザ", "COVID-19", "水痘") for k in ("報告", "定当")
+    ]
+    assert list(io.read_table(path).columns) == names
+    # Negative control: where the heading has merged cells, they alone say what spans
+    # what (件数 over C:D only; the blank above E stays blank).
+    book = Workbook()
+    ws = book.active
+    for row in [["地域", "件数", None, None], [None, "今年", "前年", "順位"], ["A", 1, 2, 3]]:
+        ws.append(row)
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("A1:A2")
+    book.save(path)
+    assert list(io.read_table(path).columns) == ["地域", "件数_今年", "件数_前年", "順位"]
+
+
 # ------------------------------------------------------------------------------- dates
 
 
@@ -170,6 +203,31 @@ def test_western_date_text_is_read_and_odd_cells_noted():
     # Negative control: 15年 could be 2015 or 平成15年 — not guessed.
     same, _ = io.convert_date_columns(pd.DataFrame({"年": ["15年", "16年", "17年"]}))
     assert same["年"].tolist() == ["15年", "16年", "17年"]
+
+
+def test_excel_serial_numbers_in_a_date_column_are_dates():
+    """Dates that lost their cell format in Excel arrive as serial numbers (43831 =
+    2020-01-01, counted from 1899-12-30 because of Excel's 1900 leap-year bug)."""
+    df = pd.DataFrame(
+        {
+            "日付": [43831, 43832, 43834, 43835],
+            "相談件数": [43831, 43900, 44000, 45000],  # same range, but a count
+            "受付日": [1, 2, 3, 4],  # day numbers of a month, not serials
+        }
+    )
+    out, notes = io.convert_date_columns(df)
+    assert [str(d.date()) for d in out["日付"]] == [
+        "2020-01-01",
+        "2020-01-02",
+        "2020-01-04",
+        "2020-01-05",
+    ]
+    assert "シリアル値" in " ".join(notes["扱い"])
+    # Negative controls: a count column and small day numbers stay numbers.
+    assert out["相談件数"].tolist() == df["相談件数"].tolist()
+    assert out["受付日"].tolist() == [1, 2, 3, 4]
+    r = analyses.trend(out, time="日付", value="相談件数")
+    assert r["slope_unit"] == "1日あたり" and r["start"] == "2020-01-01"
 
 
 def day_numbers(dates: list[str]) -> list[int]:
@@ -203,6 +261,26 @@ def test_trend_per_day_across_a_new_year_and_per_month():
         pd.DataFrame({"月": months, "値": 0.5 * np.arange(36) + noise}), time="月", value="値"
     )
     assert not any("季節変動" in c for c in r["caveats"])
+
+
+def durbin_watson_by_hand(t: list[float], y: list[float]) -> float:
+    slope = ols_slope(t, y)
+    intercept = sum(y) / len(y) - slope * sum(t) / len(t)
+    e = [b - (intercept + slope * a) for a, b in zip(t, y, strict=True)]
+    return sum((e[i] - e[i - 1]) ** 2 for i in range(1, len(e))) / sum(v * v for v in e)
+
+
+def test_trend_says_when_a_line_is_a_poor_summary_of_a_wave():
+    days = pd.date_range("2021-01-01", periods=120, freq="D")
+    t = list(range(120))
+    wave = [0.2 * i + 30 * math.sin(i / 12) for i in t]  # peaks and troughs around a rise
+    r = analyses.trend(pd.DataFrame({"日": days, "件数": wave}), time="日", value="件数")
+    assert math.isclose(r["durbin_watson"], durbin_watson_by_hand(t, wave), rel_tol=1e-9)
+    assert r["durbin_watson"] < 1 and any("波のような増減" in c for c in r["caveats"])
+    # Negative control: a line with independent noise is summarised by its slope.
+    noisy = list(0.2 * np.arange(120) + np.random.default_rng(5).normal(0, 3, 120))
+    r = analyses.trend(pd.DataFrame({"日": days, "件数": noisy}), time="日", value="件数")
+    assert r["durbin_watson"] > 1.5 and not any("波" in c for c in r["caveats"])
 
 
 # -------------------------------------------------------------------------- row filters
@@ -260,6 +338,16 @@ def test_two_columns_welch_and_exact_mann_whitney_by_enumeration():
     assert math.isclose(r["rank_test"]["p_value"], min(1.0, p), rel_tol=1e-12)
 
 
+def test_ttest_without_group_says_how_to_compare_two_columns():
+    wide = pd.DataFrame({"年齢層": ["a", "b", "c"], "2019": [5, 7, 9], "2020": [4, 8, 6]})
+    with pytest.raises(TemplateInputError, match="-p value2"):
+        analyses.ttest(wide, value="2020", pair_by="年齢層", test="paired")
+    with pytest.raises(TemplateInputError, match="-p value2"):
+        analyses.ttest(wide, value="2020", test="welch")
+    # Negative control: the same table with value2 is the paired test the user wanted.
+    assert analyses.ttest(wide, value="2020", value2="2019")["test"] == "paired"
+
+
 # --------------------------------------------------------------------- counted crosstabs
 
 
@@ -294,6 +382,26 @@ def test_crosstab_from_count_columns_long_and_wide():
     assert r3["n"] == 6
     with pytest.raises(TemplateInputError, match="0以上の整数"):
         analyses.crosstab(wide.assign(**{"2019": [1.5, 2, 3, 4]}), row="年齢", count="2019,2020")
+
+
+def test_crosstab_refuses_a_count_column_taken_as_categories():
+    """Counts typed as ``column`` made each count a category and each row one record
+    (V = 1.000 on 18 age bands): refused with the count parameter named."""
+    bands = [f"{10 * i}代" for i in range(12)]
+    counted = pd.DataFrame({"年齢層": bands, "2020": [3, 8, 15, 22, 31, 40, 52, 67, 75, 80, 12, 5]})
+    with pytest.raises(TemplateInputError, match="-p count 2020"):
+        analyses.crosstab(counted, row="年齢層", column="2020")
+    with pytest.raises(TemplateInputError, match="-p count 2020"):
+        analyses.crosstab(counted, row="2020", column="年齢層")
+    # Negative controls: a numeric code with few levels (学年 1–3) is a category, and so is
+    # a numeric column with many rows per level.
+    rng = np.random.default_rng(0)
+    records = pd.DataFrame(
+        {"学年": rng.integers(1, 4, 60), "部活": rng.choice(["運動", "文化"], 60)}
+    )
+    assert analyses.crosstab(records, row="学年", column="部活")["n"] == 60
+    many = pd.DataFrame({"点": np.repeat(np.arange(12), 10), "群": ["A", "B"] * 60})
+    assert analyses.crosstab(many, row="点", column="群", threshold=0)["n"] == 120
 
 
 # ------------------------------------------------- regression: HC3 when variance is unequal

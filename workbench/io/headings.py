@@ -142,9 +142,12 @@ def heading_grid(
     Excel: a merged range's value (kept by openpyxl in its first cell) is copied to its
     other cells.  CSV has no merges, so a blank upper cell takes the label on its left
     while the row below has a name there (NIID: disease over 報告, blank over 定当).
+    A workbook whose heading has no merged cell at all (a CSV pasted into Excel) is
+    read like the CSV; otherwise its merges alone say what an upper label covers.
     """
     grid = [list(raw.iloc[i]) for i in rows]
-    if merged is not None:
+    in_heading = [m for m in merged or [] if m[0] <= rows[-1] and m[2] >= rows[0]]
+    if in_heading:
         for r0, c0, r1, c1 in merged:
             top = raw.iat[r0, c0] if r0 < len(raw) and c0 < raw.shape[1] else None
             for k, i in enumerate(rows):

@@ -230,6 +230,31 @@ def _kind(value: Any) -> str | None:
     return None
 
 
+# Excel counts days from 1899-12-30 (its 1900 leap-year bug shifts day 60 onwards).
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: A column named like a date (日付, 年月日, 受付日 …) may hold serial numbers.
+_DATE_NAME = re.compile(r"日付|年月日|日時|^date|date$", re.IGNORECASE)
+#: Serials of 1954-10-03 … 2119-01-07: whole numbers there in a date-named column are days.
+_SERIALS = (20000, 80000)
+
+
+def _excel_serials(column: Any, series: pd.Series) -> bool:
+    """Dates that lost their cell format in Excel (43831 = 2020-01-01): a number column
+    whose name says date and whose values are all whole numbers in the serial range.
+    Gated on the name because counts (相談件数 43,900) can fall in the same range."""
+    if not _DATE_NAME.search(str(column)) or not pd.api.types.is_numeric_dtype(series):
+        return False
+    if pd.api.types.is_bool_dtype(series):
+        return False
+    values = series.dropna().to_numpy(float)
+    low, high = _SERIALS
+    return bool(
+        values.size
+        and np.all(values == np.round(values))
+        and np.all((values >= low) & (values <= high))
+    )
+
+
 def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn text columns of dates into datetime64 and of 和暦 years into western years.
 
@@ -237,12 +262,26 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     2020/1/16, 2020年1月16日, 令和6年4月1日, R6.4.1, Excel date cells) or years (令和6年度,
     2024年度; plain numbers are left alone).  Any day in the column makes it a date
     column.  Cells that are not dates (a 合計 row, a ※ note) or not valid (令和6年2月30日)
-    become missing, each with a note; notes has columns 列, 行, 元の値, 扱い.
+    become missing, each with a note; notes has columns 列, 行, 元の値, 扱い.  A number
+    column named like a date (日付, 年月日) holding Excel serials (43831) becomes dates.
     """
     df = df.copy()
     notes = []
     for column in df.columns:
         series = df[column]
+        if _excel_serials(column, series):
+            df[column] = pd.to_datetime(series, unit="D", origin=_EXCEL_EPOCH)
+            first = series.dropna().iloc[0]
+            example = df[column].dropna().iloc[0].date()
+            notes.append(
+                (
+                    column,
+                    "全行",
+                    first,
+                    f"Excel の日付シリアル値として変換（例: {first}→{example}）",
+                )
+            )
+            continue
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
         values = [v for v in series if not _is_missing(v)]

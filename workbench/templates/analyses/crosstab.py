@@ -79,9 +79,11 @@ def _natural_key(label: str) -> tuple:
 
 
 def _ordered(levels: list[str]) -> list[str]:
-    if all(re.search(r"\d", v) for v in levels):
-        return sorted(levels, key=_natural_key)
-    return levels
+    """Numbered levels in natural order; 不明 and the like (kept on request) go last."""
+    known = [v for v in levels if v not in UNKNOWN]
+    if known and all(re.search(r"\d", v) for v in known):
+        known = sorted(known, key=_natural_key)
+    return known + [v for v in levels if v in UNKNOWN]
 
 
 def _counted(df: pd.DataFrame, row: str, column: str, count: str) -> tuple[pd.DataFrame, str, int]:
@@ -120,6 +122,25 @@ def _counted(df: pd.DataFrame, row: str, column: str, count: str) -> tuple[pd.Da
     return cells, "（列）", dropped
 
 
+def _refuse_counts_as_categories(df: pd.DataFrame, name: str) -> None:
+    """A number column with nearly one value per row is counts or measurements, not a
+    category: crossed as categories, each count became a level and each row one record
+    (published age-band tables gave Cramér's V = 1.000).  Numeric codes with a few
+    levels (学年 1–3) or many rows per level stay categories."""
+    values = df[name].dropna()
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return
+    levels = values.nunique()
+    if levels >= 10 and levels >= len(values) / 2:
+        raise TemplateInputError(
+            f"列「{name}」は数値の列で、{len(values)}行に{levels}種類の値があります。"
+            "クロス集計では1行を1件、値をカテゴリとして数えるため、この列は使えません。"
+            f"件数が入った表（例: 年齢層ごとの2019年・2020年の件数）なら、-p count {name}"
+            "（件数の列が横に並ぶときは -p count 列1,列2）で件数の列を指定してください。"
+            "数値を区分として使う場合は、区分の列（例: 20代）を作ってから指定してください"
+        )
+
+
 def crosstab(
     df: pd.DataFrame,
     row: str,
@@ -148,6 +169,8 @@ def crosstab(
         counts, column, dropped = _counted(df, row, column, count)
         counts = counts.astype(int)
     else:
+        for name in (row, column):
+            _refuse_counts_as_categories(df, name)
         data = df[[row, column]].dropna()
         dropped = len(df) - len(data)
         data = data.map(_level)

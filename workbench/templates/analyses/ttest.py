@@ -94,6 +94,15 @@ def ttest(
         x = y.dropna().to_numpy()
         groups, samples = [value], [x]
     else:
+        if not group:
+            # Published tables put the two things compared side by side (2019 | 2020):
+            # the user then has no group column, and must hear about value2.
+            raise TemplateInputError(
+                f"2群の比較には、群の列を -p group 列名 で指定してください（1行が1件で、"
+                f"群を表す列がある表）。比べる2つの値が横に並んだ表（例: 年齢層ごとの"
+                f"2019年と2020年）では、-p value {value} -p value2 もう1つの列名 と"
+                "指定してください（同じ行どうしの対応のある比較になります）"
+            )
         group = _require_column(df, group, "group")
         levels = list(pd.unique(df[group].dropna()))
         if len(levels) != 2:
