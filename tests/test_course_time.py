@@ -22,7 +22,6 @@ NOT_YET_SPLIT = {
     "06_excel_automation",
     "10_case_rental_bike",
     "12_case_ceramics",
-    "13_case_river_level",
     "14_case_dx_monitoring",
     "15_policy_evaluation",
 }
