@@ -20,9 +20,7 @@ NOT_YET_SPLIT = {
     "01_excel_basics",
     "02_read_real_files",
     "10_case_rental_bike",
-    "11_case_swine_fever",
     "12_case_ceramics",
-    "13_case_river_level",
     "14_case_dx_monitoring",
     "15_policy_evaluation",
 }

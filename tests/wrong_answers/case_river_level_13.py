@@ -1,6 +1,6 @@
 """Realistic wrong answers for case unit 13 (河川水位の予測), each with the hint it must show."""
 
-from harness import WrongAnswer
+from harness import WrongAnswer, choice_answers
 
 UNIT = "13_case_river_level"
 
@@ -233,5 +233,49 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         test="ex8_test",
         code=_peaks("pred_3h"),
         hint="予測値で時刻を選んでいませんか",
+    ),
+]
+
+# --- Judgement questions (choice variables): every wrong option, each with its own hint
+WRONG_ANSWERS += [
+    *choice_answers(
+        "ex2b",
+        {
+            "A": "高い値をまとめて消すと、いちばん大事な洪水ピーク",
+            "C": "暫定値は照査前の速報値ですが、数値として使います",
+            "D": "1時間前の値で埋めると",
+        },
+    ),
+    *choice_answers(
+        "ex4b",
+        {
+            "A": "実際の運用では使えない値のおかげで",
+            "C": "6時間先でも同じ漏れが起きるだけ",
+            "D": "2時間後の水位も未来の値です",
+        },
+    ),
+    *choice_answers(
+        "ex7b",
+        {
+            "A": "NSE の目安を超えただけでは",
+            "C": "学習に使ったデータでの成績は良く見えます",
+            "D": "予測時間が長いほど誤差が大きくなるのは、持続予測も同じ",
+        },
+    ),
+    *choice_answers(
+        "ex8b",
+        {
+            "A": "大部分を占める平常時に引っぱられて良く見えます",
+            "C": "低く予測した洪水（見逃し）が評価から抜けます",
+            "D": "知りたいのは水位が高いときの精度です",
+        },
+    ),
+    *choice_answers(
+        "ex8c",
+        {
+            "A": "出水を何割捕まえられるかは、2回では分かりません",
+            "C": "平均の偏りを足しても大きな洪水の低すぎる予測は直らず",
+            "D": "同じ出水の1時間ずつは別々の証拠ではありません",
+        },
     ),
 ]

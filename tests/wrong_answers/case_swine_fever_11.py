@@ -1,6 +1,6 @@
 """Realistic wrong answers for case unit 11 (豚熱の発生状況の傾向把握), each with its hint."""
 
-from harness import WrongAnswer
+from harness import WrongAnswer, choice_answers
 
 UNIT = "11_case_swine_fever"
 
@@ -306,5 +306,49 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             + EX9_FARMS
         ),
         hint="それは誤警報率",
+    ),
+]
+
+# --- Judgement questions (choice variables): every wrong option, each with its own hint
+WRONG_ANSWERS += [
+    *choice_answers(
+        "ex3b",
+        {
+            "A": "死んで見つかる個体は、無作為に選ばれたイノシシではありません",
+            "C": "問題は頭数ではなく、どんな個体が検査に回るか",
+            "D": "計算の仕方を変えても、死亡個体に感染個体が集まる",
+        },
+    ),
+    *choice_answers(
+        "ex4b",
+        {
+            "A": "正規近似の区間は幅が0の [0%, 0%]",
+            "C": "0頭でも区間を計算できます",
+            "D": "隣の市の陽性率は、この町の検査結果ではありません",
+        },
+    ),
+    *choice_answers(
+        "ex5b",
+        {
+            "A": "陽性が1頭も出ていない市町村があります",
+            "C": "検査頭数が少ない月に大きくぶれます",
+            "D": "データと矛盾しない陽性率の範囲です",
+        },
+    ),
+    *choice_answers(
+        "ex8b",
+        {
+            "A": "外れた警報（空振り）が入っていません",
+            "C": "発生前に警報できた市町村も少なければ、見逃しが増えます",
+            "D": "t 検定では、採否に必要な空振りや見逃しは分かりません",
+        },
+    ),
+    *choice_answers(
+        "ex9b",
+        {
+            "A": "「3か月以内に発生」と予告できる成績でもありません",
+            "C": "感染が来た合図として役に立ちます",
+            "D": "たまたま合った分だけ良く見えます",
+        },
     ),
 ]
