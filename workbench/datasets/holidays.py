@@ -3,7 +3,10 @@
 One table for every generator that skips closed days, so a correction is made once. The
 dates are as fixed by the 国民の祝日に関する法律 (weekend holidays included: callers that
 count working days drop weekends themselves). Extend the table when a generator needs a
-longer period; the dataset fingerprints pin which dates each generator actually uses.
+longer period. Note: a built dataset's fingerprint hashes only its generator's own module
+(registry.Dataset.fingerprint), so after editing this table delete the built folders of the
+datasets that use it (application_records, counter_wait_times; registry.build_dir) so
+they are built again.
 """
 
 from __future__ import annotations
