@@ -24,32 +24,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from workbench.datasets.files import save_deterministic_xlsx
+from workbench.datasets.holidays import holidays_between
 from workbench.datasets.registry import DataFile, Dataset, register
 
-# 令和6年 (2024) national holidays incl. 振替休日, as fixed by the 国民の祝日に関する法律.
-HOLIDAYS_2024 = [
-    "2024-01-01",
-    "2024-01-08",
-    "2024-02-11",
-    "2024-02-12",
-    "2024-02-23",
-    "2024-03-20",
-    "2024-04-29",
-    "2024-05-03",
-    "2024-05-04",
-    "2024-05-05",
-    "2024-05-06",
-    "2024-07-15",
-    "2024-08-11",
-    "2024-08-12",
-    "2024-09-16",
-    "2024-09-22",
-    "2024-09-23",
-    "2024-10-14",
-    "2024-11-03",
-    "2024-11-04",
-    "2024-11-23",
-]
+# 令和6年 (2024) national holidays incl. 振替休日 (NETWORKDAYS in the course uses the same).
+HOLIDAYS_2024 = holidays_between("2024-01-01", "2024-12-31")
 BASE_DATE = date(2024, 4, 1)  # 令和6年4月1日: the reference date for ages and service years
 
 SURNAMES = [

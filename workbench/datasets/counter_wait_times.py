@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.datasets.files import write_excel_csv
+from workbench.datasets.holidays import holidays_between
 from workbench.datasets.registry import DataFile, Dataset, register
 
 # 窓口 -> (share of visitors, median wait in minutes, lognormal sigma).
@@ -33,28 +34,8 @@ SIZES = {
     "small": {"start": "2024-05-01", "end": "2024-05-31"},
     "full": {"start": "2023-04-01", "end": "2024-03-31"},
 }
-# Fixed public holidays in the periods above (the counter is closed).
-HOLIDAYS = {
-    "2023-04-29",
-    "2023-05-03",
-    "2023-05-04",
-    "2023-05-05",
-    "2023-07-17",
-    "2023-08-11",
-    "2023-09-18",
-    "2023-09-23",
-    "2023-10-09",
-    "2023-11-03",
-    "2023-11-23",
-    "2024-01-01",
-    "2024-01-08",
-    "2024-02-11",
-    "2024-02-12",
-    "2024-02-23",
-    "2024-03-20",
-    "2024-05-03",
-    "2024-05-06",
-}
+# Public holidays in the periods above (the counter is closed); weekends are dropped anyway.
+HOLIDAYS = set(holidays_between(SIZES["full"]["start"], SIZES["small"]["end"]))
 
 
 def _open_days(start: str, end: str) -> list[pd.Timestamp]:
