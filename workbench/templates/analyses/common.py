@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -153,6 +154,36 @@ def _label(value: Any) -> str:
         stamp = pd.Timestamp(value)
         return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
     return str(value)
+
+
+def two_level_indicator(
+    values: pd.Series,
+    chosen: str,
+    too_many: Callable[[int, str], str],
+    not_found: Callable[[str], str],
+    ask: Callable[[str], str],
+) -> tuple[pd.Series, str]:
+    """1.0 where a row's label is ``chosen`` (or "1" of a 0/1 column), 0.0 for the other
+    level, NaN where missing; returns the series and the level counted as 1.
+
+    Shared by ``did`` (treated, post) and ``logistic`` (the event). Levels are compared as
+    the labels people see, so 1 and "1" are one level. The messages are the caller's:
+    ``too_many(count, shown levels)``, ``not_found(levels)``, ``ask(levels)``.
+    """
+    labels = values.map(lambda v: v if pd.isna(v) else _label(v))
+    levels = sorted(pd.unique(labels.dropna()))
+    if len(levels) != 2:
+        shown = "、".join(f"「{v}」" for v in levels[:10])
+        raise TemplateInputError(too_many(len(levels), shown))
+    listed = "、".join(levels)
+    if chosen:
+        if chosen not in levels:
+            raise TemplateInputError(not_found(listed))
+    elif set(levels) == {"0", "1"}:
+        chosen = "1"
+    else:
+        raise TemplateInputError(ask(listed))
+    return labels.map(lambda v: np.nan if pd.isna(v) else float(v == chosen)), chosen
 
 
 def _names(text: str) -> list[str]:

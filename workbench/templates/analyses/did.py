@@ -19,36 +19,30 @@ from workbench.templates.analyses.common import (
     fmt,
     fmt_p,
     p_text,
+    two_level_indicator,
 )
 from workbench.templates.analyses.trend import _time_axis
 
 
 def _binary(df: pd.DataFrame, column: str, what: str, label: str) -> pd.Series:
     """1 for the rows equal to ``label`` (or the value 1 of a 0/1 column), else 0."""
-    values = df[column]
-    levels = list(pd.unique(values.dropna()))
-    if len(levels) != 2:
-        shown = "、".join(f"「{_label(v)}」" for v in levels[:10])
-        raise TemplateInputError(
-            f"列「{column}」（{what}）には{len(levels)}種類の値（{shown}）"
+    role = "対象群" if what == "treated" else "実施後"
+    indicator, _ = two_level_indicator(
+        df[column],
+        label,
+        too_many=lambda count, shown: (
+            f"列「{column}」（{what}）には{count}種類の値（{shown}）"
             "があります。2種類（0/1 など）の列を指定してください"
-        )
-    names = [_label(v) for v in levels]
-    if label:
-        if label not in names:
-            raise TemplateInputError(
-                f"{what}_label「{label}」は列「{column}」にありません（ある値: {'、'.join(names)}）"
-            )
-        target = label
-    elif set(names) == {"0", "1"}:
-        target = "1"
-    else:
-        raise TemplateInputError(
-            f"列「{column}」（{what}）の値 {'、'.join(names)} のどちらが"
-            f"{'対象群' if what == 'treated' else '実施後'}かを "
+        ),
+        not_found=lambda levels: (
+            f"{what}_label「{label}」は列「{column}」にありません（ある値: {levels}）"
+        ),
+        ask=lambda levels: (
+            f"列「{column}」（{what}）の値 {levels} のどちらが{role}かを "
             f"-p {what}_label 値 で指定してください"
-        )
-    return values.map(lambda v: np.nan if pd.isna(v) else float(_label(v) == target))
+        ),
+    )
+    return indicator
 
 
 def did(

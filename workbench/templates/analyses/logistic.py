@@ -13,10 +13,10 @@ from workbench.templates.analyses.common import (
     TemplateInputError,
     _check_alpha,
     _float,
-    _label,
     _require_column,
     fmt,
     p_text,
+    two_level_indicator,
 )
 from workbench.templates.analyses.regression import (
     _display_term,
@@ -27,28 +27,20 @@ from workbench.templates.analyses.regression import (
 
 def _outcome(df: pd.DataFrame, name: str, event: str) -> tuple[pd.Series, str]:
     """1 for the event rows (``event``, or 1 of a 0/1 column), 0 for the other value."""
-    values = df[name].map(lambda v: v if pd.isna(v) else _label(v))
-    levels = sorted(pd.unique(values.dropna()))
-    if len(levels) != 2:
-        shown = "、".join(f"「{v}」" for v in levels[:10])
-        raise TemplateInputError(
-            f"目的変数「{name}」には{len(levels)}種類の値（{shown}）が"
+    return two_level_indicator(
+        df[name],
+        event,
+        too_many=lambda count, shown: (
+            f"目的変数「{name}」には{count}種類の値（{shown}）が"
             "あります。ロジスティック回帰には はい/いいえ のような2種類の"
             "値の列が必要です"
-        )
-    if event:
-        if event not in levels:
-            raise TemplateInputError(
-                f"event「{event}」は列「{name}」にありません（ある値: {'、'.join(levels)}）"
-            )
-    elif set(levels) == {"0", "1"}:
-        event = "1"
-    else:
-        raise TemplateInputError(
-            f"目的変数「{name}」の値 {'、'.join(levels)} のどちらを「起きた」"
+        ),
+        not_found=lambda levels: f"event「{event}」は列「{name}」にありません（ある値: {levels}）",
+        ask=lambda levels: (
+            f"目的変数「{name}」の値 {levels} のどちらを「起きた」"
             "とするかを -p event 値 で指定してください"
-        )
-    return values.map(lambda v: np.nan if pd.isna(v) else float(v == event)), event
+        ),
+    )
 
 
 def logistic(
