@@ -20,7 +20,6 @@ NOT_YET_SPLIT = {
     "01_excel_basics",
     "02_read_real_files",
     "06_excel_automation",
-    "10_case_rental_bike",
     "11_case_swine_fever",
     "12_case_ceramics",
     "13_case_river_level",
