@@ -21,7 +21,6 @@ NOT_YET_SPLIT = {
     "02_read_real_files",
     "06_excel_automation",
     "11_case_swine_fever",
-    "12_case_ceramics",
     "13_case_river_level",
     "14_case_dx_monitoring",
     "15_policy_evaluation",
