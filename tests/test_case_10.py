@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +17,7 @@ from workbench import datasets, trajectory
 from workbench.datasets import rental_cycle_gps as gen
 
 NAME = "rental_cycle_gps"
+UNIT = Path(__file__).resolve().parents[1] / "courses" / "10_case_rental_bike"
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +152,50 @@ def test_full_size_reaches_ten_million_points():
     points, trips = gen._chunk(rng, users, gen.SIZES["full"]["chunk"], 0)
     per_trip = len(points) / len(trips)
     assert per_trip * gen.SIZES["full"]["trips"] >= 10_500_000
+
+
+def _wilson(x: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson score interval by its formula (Wilson 1927), as unit 11 teaches it."""
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_wilson_hand_formula_matches_a_published_value():
+    # Newcombe (1998), Table I: 15 of 148 → 0.0624 to 0.1605 (score method).
+    low, high = _wilson(15, 148)
+    assert (round(low, 4), round(high, 4)) == (0.0624, 0.1605)
+
+
+def test_foreign_share_counts_each_user_once_as_the_model_answers_say(clean, raw):
+    """Users, not stays, are the unit (no pseudo-replication); the answers quote these."""
+    gps, trips = clean
+    stays = trajectory.stay_points(gps["trip_id"], gps["recorded_at"], gps["lat"], gps["lon"])
+    stays["エリア"] = trajectory.assign_area(
+        stays["lat"], stays["lon"], datasets.load(NAME, "areas.csv")
+    )
+    nat = raw["users.csv"].set_index("user_id")["国籍"].str.normalize("NFKC").str.strip()
+    stays["user_id"] = stays["trip_id"].map(trips.set_index("trip_id")["user_id"])
+    assert len(stays) > stays["user_id"].nunique()  # the same people stop several times
+    per_user = stays.drop_duplicates(["エリア", "user_id"])
+    foreign = (
+        (per_user["user_id"].map(nat) != "日本").groupby(per_user["エリア"]).agg(["size", "sum"])
+    )
+    cells = [c for part in sorted(UNIT.glob("10*.ipynb")) for c in nbformat.read(part, 4).cells]
+    answers = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_written")
+    }
+    for area, tail in [("寺町", "95%信頼区間 約"), ("城跡", "約"), ("旧市街", "約")]:
+        n, x = (int(v) for v in foreign.loc[area])
+        low, high = _wilson(x, n)
+        quoted = (
+            f"{area} {100 * x / n:.1f}%（{n}人中{x}人、{tail}{100 * low:.0f}〜{100 * high:.0f}%）"
+        )
+        assert any(quoted in text for text in answers.values()), quoted
+    # No ratio ("約3倍") in the answers: a dozen people per area cannot carry one.
+    assert not [gid for gid, text in answers.items() if re.search(r"\d(\.\d+)?倍", text)]
+    learner_text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert "benchmarks/" not in learner_text and "コアのパソコン" not in learner_text

@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,6 +45,7 @@ NORRIS_RESIDUAL_SD = 0.884796396144373
 NORRIS_R2 = 0.999993745883712
 
 THERMOCOUPLE = "熱電対の表示が不安定"
+UNIT = Path(__file__).resolve().parents[1] / "courses" / "12_case_ceramics"
 COLUMNS = ["ペタライト_%", "石英_%", "長石_%", "焼成温度_℃", "保持時間_h"]
 SHORT = {
     "ペタライト_%": "ペタライト",
@@ -324,3 +327,33 @@ def test_plan_judgement_in_the_model_answer(models):
     assert list(plans.loc[mean > 2.0, "配合名"]) == ["耐熱マグE"]
     # 直火鍋G lies outside the tested petalite range (extrapolation).
     assert plans.loc[plans["配合名"] == "直火鍋G", "ペタライト"].item() > data["ペタライト"].max()
+
+
+def test_how_many_more_firings_is_answered_with_the_floor_no_firing_removes(models):
+    """The opening question 「あと何回くらい試験焼成が必要か」: batch-to-batch spread s sets
+    a floor t·s under the upper prediction limit that more test firings cannot lower."""
+    data, _, _, final = models
+    ok = data[data["備考"] != THERMOCOUPLE]
+    X = np.column_stack(
+        [np.ones(len(ok))]
+        + [ok[SHORT[c]].to_numpy(float) for c in COLUMNS]
+        + [ok["石英"].to_numpy(float) * ok["焼成温度"].to_numpy(float)]
+    )
+    hand = ols(X, ok["熱膨張係数"].to_numpy())
+    floor = stats.t.ppf(0.975, hand["df"]) * np.sqrt(hand["s2"])
+    plans = datasets.load("ceramic_expansion", "ceramic_plans.csv").rename(columns=SHORT)
+    X0 = np.column_stack(
+        [np.ones(len(plans))]
+        + [plans[SHORT[c]].to_numpy(float) for c in COLUMNS]
+        + [plans["石英"].to_numpy(float) * plans["焼成温度"].to_numpy(float)]
+    )
+    mean, _, high = prediction_interval(hand, X0)
+    # However many batches are added, the upper limit stays above mean + t·s.
+    assert (high > mean + floor).all()
+    never = list(plans.loc[mean + floor > 2.0, "配合名"])
+    assert never == ["土鍋B", "耐熱皿C", "耐熱マグE"]
+    cells = [c for part in sorted(UNIT.glob("12*.ipynb")) for c in nbformat.read(part, 4).cells]
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    answer = text.split("### 冒頭の問いに答える")[1]
+    assert f"±{floor:.2f}" in answer and f"2.0 − {floor:.2f}" in answer
+    assert "・".join(never) in answer and "配合の見直し" in answer
