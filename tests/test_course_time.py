@@ -19,8 +19,6 @@ from workbench.paths import courses_dir
 NOT_YET_SPLIT = {
     "01_excel_basics",
     "02_read_real_files",
-    "10_case_rental_bike",
-    "12_case_ceramics",
     "14_case_dx_monitoring",
     "15_policy_evaluation",
 }

@@ -1,6 +1,6 @@
 """Realistic wrong answers for case unit 12 (陶器の熱膨張係数の予測), each with its hint."""
 
-from harness import WrongAnswer
+from harness import WrongAnswer, choice_answers
 
 UNIT = "12_case_ceramics"
 
@@ -133,5 +133,45 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         test="ex9_test",
         code='fail_plans = plan_pred.loc[plan_pred["予測値"] > SPEC, "配合名"].tolist()',
         hint="予測値だけで判定しています",
+    ),
+]
+
+# Decisions: one wrong answer per wrong option, each with its own hint.
+WRONG_ANSWERS += [
+    # ex6b: which model to predict with.
+    *choice_answers(
+        "ex6b",
+        {
+            "A": "意味のない項を足しても下がりません",
+            "C": "少ない説明変数が「必ず」よいわけではありません",
+            "D": "手元のデータに合わせすぎた（過学習の）モデル",
+        },
+    ),
+    # ex8b: what the upper limit of the prediction interval means.
+    *choice_answers(
+        "ex8b",
+        {
+            "A": "平均についての範囲は信頼区間",
+            "C": "過去のデータの分布を書き写したものではなく",
+            "D": "この判定では「規格内と言える」配合です",
+        },
+    ),
+    # ex9b: more trial firings, or a new recipe?
+    *choice_answers(
+        "ex9b",
+        {
+            "A": "何回焼いても、上限は「予測値 + t × s」",
+            "C": "予測値は1バッチの値の真ん中の見込みにすぎません",
+            "D": "平均の信頼区間は、何百回も焼いたときの平均",
+        },
+    ),
+    # ex9c: a recipe outside the data (extrapolation).
+    *choice_answers(
+        "ex9c",
+        {
+            "A": "範囲の外（外挿）では",
+            "B": "区間を広げても",
+            "C": "範囲の外でも直線が続くかどうかは、p値からは分かりません",
+        },
     ),
 ]

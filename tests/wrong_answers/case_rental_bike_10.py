@@ -1,6 +1,6 @@
 """Realistic wrong answers for case unit 10 (レンタサイクルの軌跡分析), each with its hint."""
 
-from harness import WrongAnswer
+from harness import WrongAnswer, choice_answers
 
 UNIT = "10_case_rental_bike"
 
@@ -171,5 +171,41 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             "people_shared = people.where(people >= 5)"
         ),
         hint="0人のセル",
+    ),
+]
+
+# Decisions: one wrong answer per wrong option, each with its own hint.
+WRONG_ANSWERS += [
+    # ex7b: what to count when asking where foreign visitors stop.
+    *choice_answers(
+        "ex7b",
+        {"A": "擬似反復です", "B": "時間を数えていることになります", "D": "寺町にはポートがない"},
+    ),
+    # ex7c: is 「約3倍」 supported by 14 and 15 people?
+    *choice_answers(
+        "ex7c",
+        {
+            "A": "同じ点推定を2回計算しただけ",
+            "C": "寺町14人・旧市街15人しかいません",
+            "D": "報告をやめるのではなく",
+        },
+    ),
+    # ex8b: what may be handed to the tourism association and the assembly.
+    *choice_answers(
+        "ex8b",
+        {
+            "A": "宿泊先や本人が分かります",
+            "B": "1人が5回立ち止まっただけ",
+            "C": "1〜4人のセルは秘匿します",
+        },
+    ),
+    # ex8c: what to recommend for the multilingual signs.
+    *choice_answers(
+        "ex8c",
+        {
+            "B": "均等に配ると",
+            "C": "見送っても案内板の効果は分からない",
+            "D": "出発の多さは貸出ポートの場所",
+        },
     ),
 ]
