@@ -1,6 +1,9 @@
-"""Realistic wrong answers for case unit 14 (県庁DXのモニタリング), each with its hint."""
+"""Realistic wrong answers for case unit 14 (県庁DXのモニタリング), each with its hint.
 
-from harness import WrongAnswer
+Decision questions (choice_exN) get one wrong answer per wrong option, each with its own hint.
+"""
+
+from harness import WrongAnswer, choice_answers
 
 UNIT = "14_case_dx_monitoring"
 
@@ -149,5 +152,33 @@ WRONG_ANSWERS: list[WrongAnswer] = [
         test="ex7_test",
         code=LATEST + 'top = latest.loc[latest["前月差"].idxmax()]\n' + REPORT,
         hint="大きく減った部局も報告の対象",
+    ),
+    # --- 演習5b: the August drop read from the month-on-month change alone, as a ratio, or by
+    # deleting August.
+    *choice_answers(
+        "ex5b",
+        {
+            "A": "前年の8月も7月より",
+            "B": "率の変化はポイント（差）で書くのが約束",
+            "D": "8月を除くと9月の前月差が7月との比較",
+        },
+    ),
+    # --- 演習6b: publishing a 3-person department's rate, its count, or dropping it silently.
+    *choice_answers(
+        "ex6b",
+        {
+            "A": "部局単位でも人数が少ないと",
+            "B": "アクティブ数を載せても",
+            "C": "行を黙って消すと",
+        },
+    ),
+    # --- 演習7b: posts, the account denominator with month-on-month changes, a list of people.
+    *choice_answers(
+        "ex7b",
+        {
+            "A": "投稿数の合計は職員数の多い部局",
+            "C": "登録アカウント数で割ると",
+            "D": "個人の一覧は作らない・配らない",
+        },
     ),
 ]

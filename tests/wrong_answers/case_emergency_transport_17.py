@@ -1,6 +1,6 @@
 """Realistic wrong answers for unit 17 (救急搬送の時間短縮の効果検証), each with its hint."""
 
-from harness import WrongAnswer
+from harness import WrongAnswer, choice_answers
 
 UNIT = "17_case_emergency_transport"
 
@@ -190,4 +190,22 @@ WRONG_ANSWERS: list[WrongAnswer] = [
     WrongAnswer(cell="ex9", test="ex9_test", code='choice_ex9 = "A"', hint="A ではありません"),
     WrongAnswer(cell="ex9", test="ex9_test", code='choice_ex9 = "C"', hint="C ではありません"),
     WrongAnswer(cell="ex9", test="ex9_test", code='choice_ex9 = "D"', hint="D ではありません"),
+    # ex8b: the step without season, the before-after of monthly medians, one month's change.
+    *choice_answers(
+        "ex8b",
+        {
+            "B": "冬の長さが段差に混ざり",
+            "C": "前後の平均の差は",
+            "D": "1か月どうしの差は",
+        },
+    ),
+    # ex9b: expand everywhere at once, stop on the before-after, claim better outcomes.
+    *choice_answers(
+        "ex9b",
+        {
+            "A": "一斉に導入すると比べる地域がなくなり",
+            "B": "前後比較の約2.7分は",
+            "D": "予後が良くなったとは言えません",
+        },
+    ),
 ]

@@ -1,6 +1,9 @@
-"""Realistic wrong answers for unit 15 (政策評価と効果測定), each with the hint it must show."""
+"""Realistic wrong answers for unit 15 (政策評価と効果測定), each with the hint it must show.
 
-from harness import WrongAnswer
+Decision questions (choice_exN) get one wrong answer per wrong option, each with its own hint.
+"""
+
+from harness import WrongAnswer, choice_answers
 
 UNIT = "15_policy_evaluation"
 
@@ -179,5 +182,41 @@ WRONG_ANSWERS: list[WrongAnswer] = [
             'placebo_p = fit_placebo.pvalues["対象:偽の後"]'
         ),
         hint="偽の開始年度から 1 です",
+    ),
+    # ex6b: the before-after change taken as the effect, the post level alone, or "levels differ".
+    *choice_answers(
+        "ex6b",
+        {
+            "A": "前後比較はこの共通の変化まで",
+            "C": "実施後の水準だけでは",
+            "D": "実施前の水準の違いは差し引かれます",
+        },
+    ),
+    # ex6c: the CI as a probability, the DiD as programme users, significance as size.
+    *choice_answers(
+        "ex6c",
+        {
+            "B": "作り方の性質です",
+            "C": "誰が事業を使って移住したかは分かりません",
+            "D": "p値が小さいことは効果が大きいことを意味しません",
+        },
+    ),
+    # ex8b: "not significant" as proof, levels as the test, the placebo as the effect.
+    *choice_answers(
+        "ex8b",
+        {
+            "A": "証明ではありません",
+            "B": "水準ではなく、動き（傾き）の違い",
+            "D": "点検に合格した",
+        },
+    ),
+    # ex9b: before-after as evidence, "no effect", expanding everywhere at once.
+    *choice_answers(
+        "ex9b",
+        {
+            "A": "効果の根拠には使えません",
+            "B": "0を含まず",
+            "C": "比較群がなくなり",
+        },
     ),
 ]
