@@ -210,14 +210,18 @@ def is_ratio(expression: str) -> bool:
 
 
 def test_every_ratio_column_in_unit_14_is_this_over_previous():
-    notebook = nbformat.read(UNIT / "14_case_dx_monitoring.ipynb", as_version=4)
+    cells = [
+        cell
+        for path in sorted(UNIT.glob("14*.ipynb"))
+        for cell in nbformat.read(path, as_version=4).cells
+    ]
     found = {}
-    for cell in notebook.cells:
+    for cell in cells:
         if cell.cell_type == "code":
             found.update(ratio_definitions(cell.source))
     assert {"前年度比（%）", "前月比（%）"} <= set(found)
     assert all(is_ratio(expr) for expr in found.values()), found
-    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
     assert "前月比 96.0%（4.0%減）" in text and "前月差 −2.4ポイント" in text
 
 
