@@ -137,10 +137,16 @@ FAULTS = {
 
 
 def build_submissions(root: Path, unit: str, n: int, seed: int) -> dict[str, str]:
-    """Write N submissions; returns student → kind (correct, wrong, blank, fault:…, malformed)."""
-    name = f"{unit}.ipynb"
-    source = nbformat.read(root.parent / "courses" / unit / name, as_version=4)
-    release = nbformat.read(root / "release" / unit / name, as_version=4)
+    """Write N submissions; returns student → kind (correct, wrong, blank, fault:…, malformed).
+
+    A unit in parts is submitted whole: every notebook of the release, a wrong answer or a
+    fault replacing its cell in the part that holds it.
+    """
+    names = sorted(path.name for path in (root / "release" / unit).glob("*.ipynb"))
+    sources = {
+        name: nbformat.read(root.parent / "courses" / unit / name, as_version=4) for name in names
+    }
+    releases = {name: nbformat.read(root / "release" / unit / name, as_version=4) for name in names}
     if unit == ANCHOR_UNIT:
         wrongs = [WrongAnswer(cell, cell + "_test", code, "") for cell, code in ANCHOR_WRONG]
     else:
@@ -151,25 +157,32 @@ def build_submissions(root: Path, unit: str, n: int, seed: int) -> dict[str, str
     for index in range(n):
         student = f"staff{index:05d}"
         roll = rng.random()
+        replace: dict[str, str] | None = {}
         if roll < 0.70 or not wrongs:
-            kind, notebook = "correct", answered(release, source)
+            kind = "correct"
         elif roll < 0.85:
             wrong = rng.choice(wrongs)
-            kind, notebook = "wrong", answered(release, source, {wrong.cell: wrong.code})
+            kind, replace = "wrong", {wrong.cell: wrong.code}
         elif roll < 0.97:
-            kind, notebook = "blank", release
+            kind, replace = "blank", None
         elif roll < 0.99:
             fault = rng.choice(sorted(FAULTS))
             cell = rng.choice(solution_cells)
-            kind, notebook = f"fault:{fault}", answered(release, source, {cell: FAULTS[fault]})
+            kind, replace = f"fault:{fault}", {cell: FAULTS[fault]}
         else:
-            kind, notebook = "malformed", None
-        if notebook is None:
-            folder = root / "submitted" / student / unit
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text("{ not a notebook", encoding="utf-8")
-            (folder / "timestamp.txt").write_text("2024-04-01 09:00:00.000000 UTC")
-        else:
+            kind = "malformed"
+        for name in names:
+            if kind == "malformed":
+                folder = root / "submitted" / student / unit
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_text("{ not a notebook", encoding="utf-8")
+                (folder / "timestamp.txt").write_text("2024-04-01 09:00:00.000000 UTC")
+                continue
+            notebook = (
+                releases[name]
+                if replace is None
+                else answered(releases[name], sources[name], replace)
+            )
             submit(root, student, unit, name, notebook)
         kinds[student] = kind
     return kinds

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from harness import answered, cells_by_id, make_course, nbgrader, submit
+from harness import (
+    answered,
+    cells_by_id,
+    make_course,
+    nbgrader,
+    notebook_holding,
+    solution_cells,
+    submit,
+)
 from nbgrader.api import Gradebook
 
 from workbench.grading import feedback, report
@@ -19,8 +27,10 @@ from workbench.grading.report.followup import score_state
 pytestmark = pytest.mark.slow
 
 UNIT = "01_excel_basics"
-NB = f"{UNIT}.ipynb"
 WRITTEN = "ex10_written"
+# The part of unit 01 that holds the written answer (found by content, not by name).
+NB = notebook_holding(UNIT, WRITTEN).name
+NB_ID = NB.removesuffix(".ipynb")
 LIMITS = Limits(cell_timeout=5, notebook_timeout=60, memory_mb=1024, output_bytes=1_000_000)
 
 
@@ -37,7 +47,7 @@ def _written(notebook, text: str):
 
 def _manual(root, score: float | None = None):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        found = gradebook.find_grade(WRITTEN, UNIT, UNIT, "a")
+        found = gradebook.find_grade(WRITTEN, UNIT, NB_ID, "a")
         if score is not None:
             found.manual_score = score
             gradebook.db.commit()
@@ -58,7 +68,8 @@ def test_changed_written_answer_loses_its_hand_score(tmp_path):
 
     # unchanged written answer, another code answer changed: the hand score stays
     code_changed = nbformat.from_dict(first)
-    cells_by_id(code_changed)["ex2"].source += "\nprint('見直しました')"
+    other = next(iter(solution_cells(source)))  # a code answer in the same notebook
+    cells_by_id(code_changed)[other].source += "\nprint('見直しました')"
     _resubmit(root, code_changed, "2024-04-02")
     assert grade(UNIT, root, options).graded == 1
     assert _manual(root)[0] == 2.0
@@ -70,7 +81,7 @@ def test_changed_written_answer_loses_its_hand_score(tmp_path):
     assert manual is None and needs
     course = feedback.open_course(root)
     with feedback.assignment_gradebook(course, UNIT) as gradebook:
-        view = feedback.load_submissions(gradebook, UNIT)["a"].grades[UNIT][WRITTEN]
+        view = feedback.load_submissions(gradebook, UNIT)["a"].grades[NB_ID][WRITTEN]
     assert view.manual_score is None and view.needs_manual_grade  # shown as 採点待ち
     record = {s.student_id: s for s in report.load_cohort(UNIT, root).students}["a"]
     assert record.status == "手採点待ち" and record.pending_items == 1
