@@ -58,7 +58,7 @@ def build(tmp: Path, answers: dict[str, str]) -> Path:
 
 def scores(root: Path, students) -> dict[str, float | None]:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        return {s: gradebook.find_grade(WRITTEN, UNIT, NB_ID, s).manual_score for s in students}
+        return {s: gradebook.find_grade(WRITTEN, NB_ID, UNIT, s).manual_score for s in students}
 
 
 def serve(root: Path, tmp: Path):
@@ -69,7 +69,7 @@ def serve(root: Path, tmp: Path):
 
 def run_formgrader(page, server, root: Path, answers: dict[str, str]) -> float:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        ids = {s: gradebook.find_submission_notebook(UNIT, NB_ID, s).id for s in answers}
+        ids = {s: gradebook.find_submission_notebook(NB_ID, UNIT, s).id for s in answers}
     start = time.perf_counter()
     for student, text in answers.items():
         page.goto(server.url(f"formgrader/submissions/{ids[student]}/"))

@@ -47,7 +47,7 @@ def _written(notebook, text: str):
 
 def _manual(root, score: float | None = None):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        found = gradebook.find_grade(WRITTEN, UNIT, NB_ID, "a")
+        found = gradebook.find_grade(WRITTEN, NB_ID, UNIT, "a")
         if score is not None:
             found.manual_score = score
             gradebook.db.commit()

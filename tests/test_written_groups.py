@@ -127,16 +127,16 @@ def test_group_scores_land_in_the_gradebook(graded_course):
 
     with _gradebook(root) as gradebook:  # a fresh session: what formgrader would read
         for student in ("a01", "a02", "a03", "a04"):
-            grade = gradebook.find_grade(WRITTEN, UNIT, NB_ID, student)
+            grade = gradebook.find_grade(WRITTEN, NB_ID, UNIT, student)
             assert (grade.manual_score, grade.needs_manual_grade) == (3, False)
-            comment = gradebook.find_comment(WRITTEN, UNIT, NB_ID, student).manual_comment
+            comment = gradebook.find_comment(WRITTEN, NB_ID, UNIT, student).manual_comment
             assert comment == "よくできました"
         for student in ("a07", "a08"):
-            assert gradebook.find_grade(WRITTEN, UNIT, NB_ID, student).manual_score == 0
-            comment = gradebook.find_comment(WRITTEN, UNIT, NB_ID, student).manual_comment
+            assert gradebook.find_grade(WRITTEN, NB_ID, UNIT, student).manual_score == 0
+            comment = gradebook.find_comment(WRITTEN, NB_ID, UNIT, student).manual_comment
             assert comment == UNANSWERED_COMMENT
         for student in ("a05", "a06"):  # not judged yet: still waiting for a person
-            grade = gradebook.find_grade(WRITTEN, UNIT, NB_ID, student)
+            grade = gradebook.find_grade(WRITTEN, NB_ID, UNIT, student)
             assert grade.manual_score is None and grade.needs_manual_grade
         assert score_unanswered(gradebook, UNIT, NB_ID, WRITTEN, load_answers(
             gradebook, root / "autograded", UNIT, NB_ID, WRITTEN)) == 0  # fmt: skip
@@ -151,4 +151,4 @@ def test_refusals_name_what_is_wrong(graded_course):
         with pytest.raises(WrittenAnswerError, match="記述問題 ex99"):
             load_answers(gradebook, root / "autograded", UNIT, NB_ID, "ex99")
         # A refused score leaves nothing half-written.
-        assert gradebook.find_grade(WRITTEN, UNIT, NB_ID, "a05").manual_score is None
+        assert gradebook.find_grade(WRITTEN, NB_ID, UNIT, "a05").manual_score is None

@@ -118,7 +118,7 @@ def test_instructor_grades_a_question_in_groups_offline(written_course, page):
 
         # formgrader (same server) shows a group's score on the learner's own page.
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-            submission = gradebook.find_submission_notebook(UNIT, NB_ID, "s000").id
+            submission = gradebook.find_submission_notebook(NB_ID, UNIT, "s000").id
         page.goto(server.url(f"formgrader/submissions/{submission}/"))
         page.wait_for_function(
             "() => typeof formgrader !== 'undefined' && formgrader.grades"
@@ -130,10 +130,10 @@ def test_instructor_grades_a_question_in_groups_offline(written_course, page):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         scores, comments = {}, {}
         for student in cohort():
-            grade = gradebook.find_grade(WRITTEN, UNIT, NB_ID, student)
+            grade = gradebook.find_grade(WRITTEN, NB_ID, UNIT, student)
             assert not grade.needs_manual_grade, student
             scores[student] = grade.manual_score
-            comments[student] = gradebook.find_comment(WRITTEN, UNIT, NB_ID, student).manual_comment
+            comments[student] = gradebook.find_comment(WRITTEN, NB_ID, UNIT, student).manual_comment
     answers = cohort()
     assert {scores[s] for s, t in answers.items() if t in MODEL} == {3}
     assert {scores[s] for s, t in answers.items() if t in WRONG} == {0}
