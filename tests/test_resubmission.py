@@ -19,6 +19,7 @@ from harness import (
 )
 from nbgrader.api import Gradebook
 
+from workbench import course
 from workbench.grading import feedback, report
 from workbench.grading.executor import Limits
 from workbench.grading.pipeline import Options, grade
@@ -35,7 +36,14 @@ LIMITS = Limits(cell_timeout=5, notebook_timeout=60, memory_mb=1024, output_byte
 
 
 def _resubmit(root, notebook, stamp: str) -> None:
+    """Submit the unit whole, as learners do: this part as given, every other part answered
+    (a part left out would rightly be reported as 要確認, 採点済みノートブックなし)."""
     submit(root, "a", UNIT, NB, notebook)
+    for path in course.notebooks(UNIT):
+        if path.name != NB:
+            other = nbformat.read(root / "release" / UNIT / path.name, as_version=4)
+            source = nbformat.read(root.parent / "courses" / UNIT / path.name, as_version=4)
+            submit(root, "a", UNIT, path.name, answered(other, source))
     (root / "submitted" / "a" / UNIT / "timestamp.txt").write_text(f"{stamp} 09:00:00.000000 UTC")
 
 
@@ -79,12 +87,13 @@ def test_changed_written_answer_loses_its_hand_score(tmp_path):
     assert grade(UNIT, root, options).graded == 1
     manual, needs = _manual(root)
     assert manual is None and needs
-    course = feedback.open_course(root)
-    with feedback.assignment_gradebook(course, UNIT) as gradebook:
+    opened = feedback.open_course(root)
+    with feedback.assignment_gradebook(opened, UNIT) as gradebook:
         view = feedback.load_submissions(gradebook, UNIT)["a"].grades[NB_ID][WRITTEN]
     assert view.manual_score is None and view.needs_manual_grade  # shown as 採点待ち
     record = {s.student_id: s for s in report.load_cohort(UNIT, root).students}["a"]
     assert record.status == "手採点待ち" and record.pending_items == 1
     assert score_state(record) == "暫定（採点待ち 1問）"
-    written = feedback.generate(UNIT, ["a"], root).written[0]
+    pages = feedback.generate(UNIT, ["a"], root).written  # one page per part
+    written = next(page for page in pages if page.notebook == NB_ID)
     assert "講師の採点待ち" in written.path.read_text(encoding="utf-8")
