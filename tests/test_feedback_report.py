@@ -225,7 +225,9 @@ def test_feedback_never_shows_expected_values(graded):
 def test_feedback_shows_hints_and_outcomes(graded):
     solution = _page(graded, "solution")
     assert "✅ 演習1: 施設の利用実績を読み込めました" in solution
-    assert "❌" not in solution.split("あなたの解答と確認結果")[1].split("演習10")[0]
+    for part in (NOTEBOOK, NOTEBOOK_B):  # each part's answers, up to the written one
+        answers = _page(graded, "solution", part).split("あなたの解答と確認結果")[1]
+        assert "❌" not in answers.split("演習10")[0].split("このページには")[0]
     wrong = _page(graded, "wrong")
     assert "ascending=False を指定しましたか？" in wrong
     assert hidden_tests.GENERIC_HIDDEN in wrong
@@ -304,11 +306,11 @@ def test_grades_csv_has_bom_and_right_totals(graded):
         assert float(by_id[student]["満点"]) == 20
         assert by_id[student]["得点率"] == f"{total / 20:.1%}"
     assert by_id["solution"]["氏名"] == "県庁 太郎"
-    assert by_id["solution"]["演習10（ex10_written）"] == "2"
-    assert by_id["wrong"]["演習2（ex2_test）"] == "0"
+    assert by_id["solution"][f"演習10（{NOTEBOOK_B}:ex10_written）"] == "2"
+    assert by_id["wrong"][f"演習2（{NOTEBOOK}:ex2_test）"] == "0"
     assert by_id["absent"]["状態"] == "未提出" and by_id["absent"]["得点"] == ""
     assert by_id["hostile"]["状態"] == "手採点待ち"
-    assert by_id["hostile"]["演習10（ex10_written）"] == ""
+    assert by_id["hostile"][f"演習10（{NOTEBOOK_B}:ex10_written）"] == ""
     assert by_id["blank"]["状態"].startswith("要確認（タイムアウト")
     assert by_id["solution"]["状態"] == "採点済み"
     assert by_id["solution"]["提出日時"] == "2024-04-01 18:00:00"  # 09:00 UTC in Japan time
@@ -334,7 +336,7 @@ def test_grades_xlsx_matches(graded):
 def test_report_item_statistics_match_the_grades(graded):
     rows = list(csv.DictReader((graded.out / "grades.csv").read_text("utf-8-sig").splitlines()))
     submitted = [row for row in rows if row["状態"] != "未提出"]
-    column = "演習2（ex2_test）"
+    column = f"演習2（{NOTEBOOK}:ex2_test）"
     item = [float(row[column]) for row in submitted]
     rest = [float(row["得点"]) - x for row, x in zip(submitted, item, strict=True)]
     cohort = report.load_cohort(UNIT, graded.root)
