@@ -34,6 +34,7 @@ from workbench import lab  # noqa: E402
 from workbench.grading.written_groups import is_unanswered  # noqa: E402
 
 UNIT, WRITTEN = cohort_source.UNIT, cohort_source.WRITTEN
+NB_ID = cohort_source.NB_ID  # the part of the unit that holds the written answer
 # What a person reads, per the formgrader measurement and 400 字/分 reading.
 FORMGRADER_SECONDS_PER_ANSWER = (30, 45)  # Next, scroll 12–26 screens, read, type
 READ_SECONDS_PER_VARIANT = 10  # a 2–3 sentence answer at 400 字/分, plus the decision
@@ -57,7 +58,7 @@ def build(tmp: Path, answers: dict[str, str]) -> Path:
 
 def scores(root: Path, students) -> dict[str, float | None]:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        return {s: gradebook.find_grade(WRITTEN, UNIT, UNIT, s).manual_score for s in students}
+        return {s: gradebook.find_grade(WRITTEN, NB_ID, UNIT, s).manual_score for s in students}
 
 
 def serve(root: Path, tmp: Path):
@@ -68,7 +69,7 @@ def serve(root: Path, tmp: Path):
 
 def run_formgrader(page, server, root: Path, answers: dict[str, str]) -> float:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        ids = {s: gradebook.find_submission_notebook(UNIT, UNIT, s).id for s in answers}
+        ids = {s: gradebook.find_submission_notebook(NB_ID, UNIT, s).id for s in answers}
     # Log in first: formgrader's page accepts ?token= but sets no cookie, so its own API
     # calls (grades, comments) would be sent to /login and the page never becomes gradable.
     page.goto(server.url("api/status"))
@@ -89,7 +90,7 @@ def run_formgrader(page, server, root: Path, answers: dict[str, str]) -> float:
 
 def run_grouped(page, server, answers: dict[str, str]) -> tuple[float, int, int]:
     start = time.perf_counter()
-    page.goto(server.url(f"workbench/written/{UNIT}/{UNIT}/{WRITTEN}/"))
+    page.goto(server.url(f"workbench/written/{UNIT}/{NB_ID}/{WRITTEN}/"))
     groups = page.locator("article.group")
     count = groups.count()
     variants = page.locator("article.group .variant").count()

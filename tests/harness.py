@@ -74,6 +74,27 @@ def cells_by_id(notebook) -> dict[str, nbformat.NotebookNode]:
     }
 
 
+def notebook_holding(unit: str, grade_id: str) -> Path:
+    """The source notebook of ``unit`` that holds the cell ``grade_id``.
+
+    A unit may be one notebook or several parts; tests that need "the notebook with the
+    written answer" find it by content, so they follow when a unit is split again.
+    """
+    for path in course.notebooks(unit):
+        if grade_id in cells_by_id(nbformat.read(path, as_version=4)):
+            return path
+    raise LookupError(f"no notebook of {unit} holds a cell {grade_id!r}")
+
+
+def auto_points(notebook) -> float:
+    """Autograded points of a notebook, summed from its nbgrader cell metadata."""
+    return sum(
+        float(cell.metadata["nbgrader"].get("points", 0))
+        for cell in notebook.cells
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+    )
+
+
 def solution_code(source_cell) -> str:
     """The learner's answer: the solution cell without nbgrader's delimiter lines."""
     return "\n".join(

@@ -24,7 +24,7 @@ from workbench.grading.pipeline import Options, grade
 pytestmark = pytest.mark.slow
 
 UNIT = "01_excel_basics"
-NOTEBOOK = f"{UNIT}.ipynb"
+NOTEBOOKS = tuple(path.name for path in course.notebooks(UNIT))  # every part of the unit
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +46,10 @@ def delivered(tmp_path_factory):
         lab.write_learner_config(workspace)
 
         # The learner answers every exercise and submits through the exchange.
-        source = nbformat.read(tmp / "courses" / UNIT / NOTEBOOK, as_version=4)
-        released = nbformat.read(root / "release" / UNIT / NOTEBOOK, as_version=4)
-        nbformat.write(answered(released, source), workspace / UNIT / NOTEBOOK)
+        for name in NOTEBOOKS:
+            source = nbformat.read(tmp / "courses" / UNIT / name, as_version=4)
+            released = nbformat.read(root / "release" / UNIT / name, as_version=4)
+            nbformat.write(answered(released, source), workspace / UNIT / name)
         env = lab.learner_launch(workspace).env
         learner = {"cwd": workspace, "env": env, "check": True, "capture_output": True}
         subprocess.run([sys.executable, "-m", "nbgrader", "submit", UNIT], **learner)

@@ -28,6 +28,7 @@ from harness import (
     cells_by_id,
     make_course,
     nbgrader,
+    notebook_holding,
     solution_code,
     submit,
 )
@@ -36,7 +37,11 @@ from workbench import cli, course
 from workbench.grading import feedback, feedback_page, hidden_tests, report
 
 UNIT = "01_excel_basics"
-NOTEBOOK = "01_excel_basics"
+# Unit 01 is in parts, found by content (not by name): the part with exercises 1-5 and
+# the part with written exercise 10.
+NOTEBOOK = notebook_holding(UNIT, "ex5").stem
+NOTEBOOK_B = notebook_holding(UNIT, "ex10_written").stem
+assert NOTEBOOK != NOTEBOOK_B, "these tests submit the two parts separately"
 
 WRONG = {
     # visible check fails: the learner must see this hint
@@ -61,7 +66,7 @@ COMMENT = "数値の根拠が明確です。<b>欠損</b>への言及も良い�
 @dataclass
 class Graded:
     root: Path
-    source: nbformat.NotebookNode
+    sources: list[nbformat.NotebookNode]  # both parts
     out: Path
 
 
@@ -79,16 +84,24 @@ def graded(tmp_path_factory) -> Graded:
     tmp = tmp_path_factory.mktemp("feedback")
     root = make_course(tmp)
     nbgrader(root, "generate_assignment", UNIT, "--force")
-    path = course.notebooks(UNIT)[0]
-    source = nbformat.read(path, as_version=4)
-    released = nbformat.read(root / "release" / UNIT / path.name, as_version=4)
-    written = cells_by_id(source)["ex10_written"].source
+    path, path_b = (
+        next(p for p in course.notebooks(UNIT) if p.stem == name) for name in (NOTEBOOK, NOTEBOOK_B)
+    )
+    source, source_b = (nbformat.read(p, as_version=4) for p in (path, path_b))
+    released, released_b = (
+        nbformat.read(root / "release" / UNIT / p.name, as_version=4) for p in (path, path_b)
+    )
+    written = cells_by_id(source_b)["ex10_written"].source
+    solved_b = answered(released_b, source_b)
 
-    submit(root, "solution", UNIT, path.name, _set_written(answered(released, source), written))
+    submit(root, "solution", UNIT, path.name, answered(released, source))
+    submit(root, "solution", UNIT, path_b.name, _set_written(nbformat.from_dict(solved_b), written))
     # what `nbgrader collect` leaves next to a submission; release_feedback needs it
     (root / "submitted" / "solution" / UNIT / "submission_secret.txt").write_text("s3cret")
     submit(root, "blank", UNIT, path.name, released)
+    submit(root, "blank", UNIT, path_b.name, released_b)
     submit(root, "wrong", UNIT, path.name, answered(released, source, WRONG))
+    submit(root, "wrong", UNIT, path_b.name, solved_b)
     hostile = answered(
         released,
         source,
@@ -97,8 +110,9 @@ def graded(tmp_path_factory) -> Graded:
             "ex5": _solution_code(source, "ex5") + READ_GRADEBOOK,
         },
     )
-    hostile = _set_written(hostile, f"{SCRIPT} 利用者数は図書館が最多。")
     submit(root, "hostile", UNIT, path.name, hostile)
+    hostile_b = _set_written(nbformat.from_dict(solved_b), f"{SCRIPT} 利用者数は図書館が最多。")
+    submit(root, "hostile", UNIT, path_b.name, hostile_b)
     nbgrader(root, "autograde", UNIT, "--force")
 
     from nbgrader.api import Gradebook
@@ -106,9 +120,9 @@ def graded(tmp_path_factory) -> Graded:
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="data_literacy") as gb:
         gb.update_or_create_student("solution", last_name="県庁", first_name="太郎")
         gb.add_student("absent", last_name="未提出", first_name="花子")
-        grade = gb.find_grade("ex10_written", NOTEBOOK, UNIT, "solution")
+        grade = gb.find_grade("ex10_written", NOTEBOOK_B, UNIT, "solution")
         grade.manual_score = 2.0
-        comment = gb.find_comment("ex10_written", NOTEBOOK, UNIT, "solution")
+        comment = gb.find_comment("ex10_written", NOTEBOOK_B, UNIT, "solution")
         comment.manual_comment = COMMENT
         gb.db.commit()
 
@@ -126,17 +140,19 @@ def graded(tmp_path_factory) -> Graded:
     assert cli.main(["feedback", UNIT, "--course-root", str(root)]) == 0
     out = tmp / "report"
     assert cli.main(["report", UNIT, "--course-root", str(root), "--out", str(out)]) == 0
-    return Graded(root, source, out)
+    return Graded(root, [source, source_b], out)
 
 
-def _page(graded: Graded, student: str) -> str:
-    path = graded.root / "feedback" / student / UNIT / f"{NOTEBOOK}.html"
-    return path.read_text(encoding="utf-8")
+def _page(graded: Graded, student: str, notebook: str | None = None) -> str:
+    """One part's feedback page, or both parts' pages one after the other."""
+    folder = graded.root / "feedback" / student / UNIT
+    names = [notebook] if notebook else [NOTEBOOK, NOTEBOOK_B]
+    return "".join((folder / f"{name}.html").read_text(encoding="utf-8") for name in names)
 
 
-def _hidden_sources(source) -> list[str]:
+def _hidden_sources(sources) -> list[str]:
     hidden = []
-    for cell in source.cells:
+    for cell in (cell for source in sources for cell in source.cells):
         if HIDDEN_BEGIN in cell.source:
             hidden.append(cell.source.split(HIDDEN_BEGIN)[1].split(HIDDEN_END)[0])
     return hidden
@@ -155,6 +171,7 @@ def test_feedback_in_nbgrader_layout_for_each_submission(graded):
     for student in STUDENTS:
         folder = graded.root / "feedback" / student / UNIT
         assert (folder / f"{NOTEBOOK}.html").is_file()
+        assert (folder / f"{NOTEBOOK_B}.html").is_file()
         assert (folder / "timestamp.txt").is_file()  # release_feedback needs it
     assert not (graded.root / "feedback" / "absent").exists()
 
@@ -163,7 +180,7 @@ def test_feedback_in_nbgrader_layout_for_each_submission(graded):
 def test_feedback_never_shows_hidden_tests(graded):
     secret_lines = [
         line.strip()
-        for hidden in _hidden_sources(graded.source)
+        for hidden in _hidden_sources(graded.sources)
         for line in hidden.splitlines()
         if len(line.strip()) > 20
     ]
@@ -208,7 +225,9 @@ def test_feedback_never_shows_expected_values(graded):
 def test_feedback_shows_hints_and_outcomes(graded):
     solution = _page(graded, "solution")
     assert "✅ 演習1: 施設の利用実績を読み込めました" in solution
-    assert "❌" not in solution.split("あなたの解答と確認結果")[1].split("演習10")[0]
+    for part in (NOTEBOOK, NOTEBOOK_B):  # each part's answers, up to the written one
+        answers = _page(graded, "solution", part).split("あなたの解答と確認結果")[1]
+        assert "❌" not in answers.split("演習10")[0].split("このページには")[0]
     wrong = _page(graded, "wrong")
     assert "ascending=False を指定しましたか？" in wrong
     assert hidden_tests.GENERIC_HIDDEN in wrong
@@ -220,7 +239,8 @@ def test_feedback_shows_hints_and_outcomes(graded):
 @pytest.mark.slow
 def test_feedback_scores_manual_grade_and_grader_note(graded):
     solution = _page(graded, "solution")
-    assert re.search(r"19\s*<small>/\s*20 点", solution)
+    # The unit's total (17 automatic + 2 of 3 by hand), shown on each part's page.
+    assert re.search(r"課題全体:\s*19\s*/\s*20 点", solution)
     assert "県庁 太郎" in solution
     assert "講師のコメント" in solution
     assert "&lt;b&gt;欠損&lt;/b&gt;" in solution and "<b>欠損</b>" not in solution
@@ -254,13 +274,14 @@ def test_nbgrader_release_feedback_delivers_the_page(graded):
         / "feedback"
         / (notebook_hash(secret="s3cret", notebook_id=NOTEBOOK) + ".html")
     )
-    assert released.read_text(encoding="utf-8") == _page(graded, "solution")
+    assert released.read_text(encoding="utf-8") == _page(graded, "solution", NOTEBOOK)
 
 
 @pytest.mark.slow
 def test_feedback_for_selected_student_and_errors(graded, capsys):
     summary = feedback.generate(UNIT, ["wrong", "nobody"], graded.root)
-    assert [w.student for w in summary.written] == ["wrong"]
+    assert {w.student for w in summary.written} == {"wrong"}
+    assert len(summary.written) == len(course.notebooks(UNIT))  # one page per part
     assert summary.missing == ["nobody"]
     assert cli.main(["feedback", "99_missing", "--course-root", str(graded.root)]) == 2
     assert "課題「99_missing」は gradebook にありません" in capsys.readouterr().err
@@ -285,11 +306,11 @@ def test_grades_csv_has_bom_and_right_totals(graded):
         assert float(by_id[student]["満点"]) == 20
         assert by_id[student]["得点率"] == f"{total / 20:.1%}"
     assert by_id["solution"]["氏名"] == "県庁 太郎"
-    assert by_id["solution"]["演習10（ex10_written）"] == "2"
-    assert by_id["wrong"]["演習2（ex2_test）"] == "0"
+    assert by_id["solution"][f"演習10（{NOTEBOOK_B}:ex10_written）"] == "2"
+    assert by_id["wrong"][f"演習2（{NOTEBOOK}:ex2_test）"] == "0"
     assert by_id["absent"]["状態"] == "未提出" and by_id["absent"]["得点"] == ""
     assert by_id["hostile"]["状態"] == "手採点待ち"
-    assert by_id["hostile"]["演習10（ex10_written）"] == ""
+    assert by_id["hostile"][f"演習10（{NOTEBOOK_B}:ex10_written）"] == ""
     assert by_id["blank"]["状態"].startswith("要確認（タイムアウト")
     assert by_id["solution"]["状態"] == "採点済み"
     assert by_id["solution"]["提出日時"] == "2024-04-01 18:00:00"  # 09:00 UTC in Japan time
@@ -315,7 +336,7 @@ def test_grades_xlsx_matches(graded):
 def test_report_item_statistics_match_the_grades(graded):
     rows = list(csv.DictReader((graded.out / "grades.csv").read_text("utf-8-sig").splitlines()))
     submitted = [row for row in rows if row["状態"] != "未提出"]
-    column = "演習2（ex2_test）"
+    column = f"演習2（{NOTEBOOK}:ex2_test）"
     item = [float(row[column]) for row in submitted]
     rest = [float(row["得点"]) - x for row, x in zip(submitted, item, strict=True)]
     cohort = report.load_cohort(UNIT, graded.root)

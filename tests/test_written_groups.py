@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from harness import answered, cells_by_id, make_course, nbgrader, submit
+from harness import answered, cells_by_id, make_course, nbgrader, notebook_holding, submit
 from nbgrader.api import Gradebook
 
 from workbench.grading.written_groups import (
@@ -85,8 +85,10 @@ def test_unanswered_is_only_empty_or_the_placeholder():
 # --- the gradebook (real nbgrader, real grading run) ---------------------------------------
 
 UNIT = "01_excel_basics"
-NB = f"{UNIT}.ipynb"
 WRITTEN = "ex10_written"
+# The part of unit 01 that holds the written answer (found by content, not by name).
+NB = notebook_holding(UNIT, WRITTEN).name
+NB_ID = NB.removesuffix(".ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -116,28 +118,28 @@ def _gradebook(root):
 def test_group_scores_land_in_the_gradebook(graded_course):
     root = graded_course
     with _gradebook(root) as gradebook:
-        answers = load_answers(gradebook, root / "autograded", UNIT, UNIT, WRITTEN)
+        answers = load_answers(gradebook, root / "autograded", UNIT, NB_ID, WRITTEN)
         assert {a.student: a.text for a in answers} == dict(list(ANSWERS.items())[:8])
         assert all(a.manual_score is None for a in answers)
         groups, unanswered = group_answers(answers)
-        assert score_unanswered(gradebook, UNIT, UNIT, WRITTEN, answers) == 2
-        assert apply_score(gradebook, UNIT, UNIT, WRITTEN, groups[0].students, 3, "よくできました")
+        assert score_unanswered(gradebook, UNIT, NB_ID, WRITTEN, answers) == 2
+        assert apply_score(gradebook, UNIT, NB_ID, WRITTEN, groups[0].students, 3, "よくできました")
 
     with _gradebook(root) as gradebook:  # a fresh session: what formgrader would read
         for student in ("a01", "a02", "a03", "a04"):
-            grade = gradebook.find_grade(WRITTEN, UNIT, UNIT, student)
+            grade = gradebook.find_grade(WRITTEN, NB_ID, UNIT, student)
             assert (grade.manual_score, grade.needs_manual_grade) == (3, False)
-            comment = gradebook.find_comment(WRITTEN, UNIT, UNIT, student).manual_comment
+            comment = gradebook.find_comment(WRITTEN, NB_ID, UNIT, student).manual_comment
             assert comment == "よくできました"
         for student in ("a07", "a08"):
-            assert gradebook.find_grade(WRITTEN, UNIT, UNIT, student).manual_score == 0
-            comment = gradebook.find_comment(WRITTEN, UNIT, UNIT, student).manual_comment
+            assert gradebook.find_grade(WRITTEN, NB_ID, UNIT, student).manual_score == 0
+            comment = gradebook.find_comment(WRITTEN, NB_ID, UNIT, student).manual_comment
             assert comment == UNANSWERED_COMMENT
         for student in ("a05", "a06"):  # not judged yet: still waiting for a person
-            grade = gradebook.find_grade(WRITTEN, UNIT, UNIT, student)
+            grade = gradebook.find_grade(WRITTEN, NB_ID, UNIT, student)
             assert grade.manual_score is None and grade.needs_manual_grade
-        assert score_unanswered(gradebook, UNIT, UNIT, WRITTEN, load_answers(
-            gradebook, root / "autograded", UNIT, UNIT, WRITTEN)) == 0  # fmt: skip
+        assert score_unanswered(gradebook, UNIT, NB_ID, WRITTEN, load_answers(
+            gradebook, root / "autograded", UNIT, NB_ID, WRITTEN)) == 0  # fmt: skip
 
 
 @pytest.mark.slow
@@ -145,8 +147,8 @@ def test_refusals_name_what_is_wrong(graded_course):
     root = graded_course
     with _gradebook(root) as gradebook:
         with pytest.raises(WrittenAnswerError, match="0〜3 点"):
-            apply_score(gradebook, UNIT, UNIT, WRITTEN, ["a05"], 4)
+            apply_score(gradebook, UNIT, NB_ID, WRITTEN, ["a05"], 4)
         with pytest.raises(WrittenAnswerError, match="記述問題 ex99"):
-            load_answers(gradebook, root / "autograded", UNIT, UNIT, "ex99")
+            load_answers(gradebook, root / "autograded", UNIT, NB_ID, "ex99")
         # A refused score leaves nothing half-written.
-        assert gradebook.find_grade(WRITTEN, UNIT, UNIT, "a05").manual_score is None
+        assert gradebook.find_grade(WRITTEN, NB_ID, UNIT, "a05").manual_score is None

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 import test_browser
-from harness import make_course, nbgrader, simulated_written_cohort
+from harness import make_course, nbgrader, notebook_holding, simulated_written_cohort
 from nbgrader.api import Gradebook
 from playwright.sync_api import expect
 from test_browser import _block_the_network, jupyterlab, shot
@@ -27,6 +27,8 @@ page = test_browser.page
 
 UNIT = "01_excel_basics"
 WRITTEN = "ex10_written"
+# The part of unit 01 that holds the written answer (found by content, not by name).
+NB_ID = notebook_holding(UNIT, WRITTEN).stem
 _LIBRARY = "図書館の利用者数が最も多く、港南市の図書館は"
 _BLANKS = "集計中の月があり合計は少なく見えています"
 MODEL = [  # the same answer as learners type it: full stop, spaces, 全角 digits, a reword
@@ -116,7 +118,7 @@ def test_instructor_grades_a_question_in_groups_offline(written_course, page):
 
         # formgrader (same server) shows a group's score on the learner's own page.
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-            submission = gradebook.find_submission_notebook(UNIT, UNIT, "s000").id
+            submission = gradebook.find_submission_notebook(NB_ID, UNIT, "s000").id
         page.goto(server.url(f"formgrader/submissions/{submission}/"))
         page.wait_for_function(
             "() => typeof formgrader !== 'undefined' && formgrader.grades"
@@ -128,10 +130,10 @@ def test_instructor_grades_a_question_in_groups_offline(written_course, page):
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         scores, comments = {}, {}
         for student in cohort():
-            grade = gradebook.find_grade(WRITTEN, UNIT, UNIT, student)
+            grade = gradebook.find_grade(WRITTEN, NB_ID, UNIT, student)
             assert not grade.needs_manual_grade, student
             scores[student] = grade.manual_score
-            comments[student] = gradebook.find_comment(WRITTEN, UNIT, UNIT, student).manual_comment
+            comments[student] = gradebook.find_comment(WRITTEN, NB_ID, UNIT, student).manual_comment
     answers = cohort()
     assert {scores[s] for s, t in answers.items() if t in MODEL} == {3}
     assert {scores[s] for s, t in answers.items() if t in WRONG} == {0}
