@@ -170,6 +170,36 @@ def _parse_parameters(info: TemplateInfo, pairs: list[tuple[str, str]]) -> dict[
 def _execute(
     info: TemplateInfo, work: Path, parameters: dict[str, Any], kernel_manager: Any = None
 ) -> None:
+    """Execute the template notebook into work/report.ipynb.
+
+    Without a kernel manager (the CLI) the cells run in this process (inprocess.py): the
+    libraries the data reading already imported are not imported again by a new kernel.
+    With one (the app's warm kernel), or inside a Jupyter kernel, papermill runs it there.
+    """
+    from workbench.templates import inprocess
+
+    if kernel_manager is None and inprocess.available():
+        try:
+            inprocess.execute(info.path, work / "report.ipynb", parameters, cwd=work)
+        except inprocess.CellError as error:
+            raise _execution_error(info, error.ename, error.evalue) from None
+        return
+    _execute_papermill(info, work, parameters, kernel_manager)
+
+
+def _execution_error(info: TemplateInfo, ename: str, evalue: str) -> TemplateError:
+    if ename in ("TemplateInputError", "DataFileError"):
+        return TemplateError(evalue)
+    return TemplateError(
+        f"テンプレート「{info.name}」の実行中にエラーが起きました"
+        f"（{ename}: {evalue}）。データとパラメータを確認し、"
+        "解決しない場合は担当者に report.ipynb を添えて連絡してください"
+    )
+
+
+def _execute_papermill(
+    info: TemplateInfo, work: Path, parameters: dict[str, Any], kernel_manager: Any
+) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -194,13 +224,7 @@ def _execute(
             ),
         )
     except PapermillExecutionError as error:
-        if error.ename in ("TemplateInputError", "DataFileError"):
-            raise TemplateError(error.evalue) from None
-        raise TemplateError(
-            f"テンプレート「{info.name}」の実行中にエラーが起きました"
-            f"（{error.ename}: {error.evalue}）。データとパラメータを確認し、"
-            "解決しない場合は担当者に report.ipynb を添えて連絡してください"
-        ) from None
+        raise _execution_error(info, error.ename, error.evalue) from None
 
 
 def _render_html(work: Path, title: str, header: str = "") -> None:
