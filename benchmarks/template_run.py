@@ -195,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="repeats at the largest size (default: --repeats)")  # fmt: skip
     args = parser.parse_args(argv)
     python = sys.executable
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     header = "| template | rows | bare wall s | ours wall s | ratio (wall) | bare CPU s | ours CPU s | ratio (CPU) | agree |"
     rows_out = [header, "|" + "---|" * 9]
