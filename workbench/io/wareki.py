@@ -230,6 +230,20 @@ def _kind(value: Any) -> str | None:
     return None
 
 
+def _kinds(values: list) -> list[str | None]:
+    """``_kind`` of each value, computed once per distinct text (labels repeat a lot)."""
+    cache: dict[str, str | None] = {}
+    kinds = []
+    for value in values:
+        if isinstance(value, str):
+            if value not in cache:
+                cache[value] = _kind(value)
+            kinds.append(cache[value])
+        else:
+            kinds.append(_kind(value))
+    return kinds
+
+
 def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn text columns of dates into datetime64 and of 和暦 years into western years.
 
@@ -246,7 +260,7 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
         values = [v for v in series if not _is_missing(v)]
-        kinds = [_kind(v) for v in values]
+        kinds = _kinds(values)
         if not values or sum(k is not None for k in kinds) < DATE_SHARE * len(values):
             continue
         is_date = "date" in kinds
