@@ -5,8 +5,10 @@ again although the CLI has already imported them to read and check the data; on 
 development machine that start-up was most of an 18 s ``template run`` (issue 16).  Here
 the notebook's cells run in an IPython shell inside the CLI's own process instead:
 
-- the parameters are injected by papermill's own ``parameterize_notebook`` (the same
-  ``injected-parameters`` cell and ``metadata.papermill.parameters`` as a papermill run);
+- the parameters are injected as papermill injects them: an ``injected-parameters`` cell
+  after the ``parameters`` cell, written as papermill's PythonTranslator writes it
+  (tests/test_template_inprocess.py compares the two), and ``metadata.papermill``;
+  papermill itself is not imported (its import scans entry points: ≈0.3 s);
 - every output a kernel would send is recorded into the cell as nbformat outputs: stdout
   and stderr as ``stream``, ``display()`` and matplotlib's inline figures as
   ``display_data``, a cell's last value as ``execute_result``, an exception as ``error``;
@@ -23,6 +25,7 @@ papermill with a kernel.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,40 @@ class CellError(Exception):
         super().__init__(f"{ename}: {evalue}")
         self.ename = ename
         self.evalue = evalue
+
+
+def literal(value: Any) -> str:
+    """A parameter value as Python source, as papermill's PythonTranslator writes it."""
+    if isinstance(value, str):
+        escaped = value.encode("unicode_escape").decode("utf-8").replace('"', r"\"")
+        return f'"{escaped}"'
+    if isinstance(value, float) and not math.isfinite(value):
+        if math.isnan(value):
+            return "float('nan')"
+        return "float('-inf')" if value < 0 else "float('inf')"
+    if value is None or isinstance(value, bool | int | float):
+        return f"{value}"
+    raise TypeError(f"template parameters are str, int, float or bool, not {type(value)}")
+
+
+def parameterize(source: Path, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+    """Template SOURCE with PARAMETERS injected, as papermill's load_notebook_node +
+    parameterize_notebook make it (tags and papermill metadata on every cell)."""
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+        cell.metadata.setdefault("papermill", {})
+    code = "# Parameters\n" + "".join(f"{k} = {literal(v)}\n" for k, v in parameters.items())
+    injected = nbformat.v4.new_code_cell(source=code)
+    injected.metadata["tags"] = ["injected-parameters"]
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata["tags"]]
+    nb.cells.insert(tagged[0] + 1 if tagged else 0, injected)
+    nb.metadata["papermill"] = {
+        "default_parameters": {},
+        "parameters": dict(parameters),
+        "environment_variables": {},
+    }
+    return nb
 
 
 def available() -> bool:
@@ -156,6 +193,16 @@ def _shell():
     return _SHELL
 
 
+def _clear_variables(shell) -> None:
+    """What ``%reset -f`` does to the namespace (InteractiveShell.reset), without its
+    full garbage collection (≈0.2 s with pandas and scipy loaded, twice a run)."""
+    keep = {"__builtin__", "__builtins__", "__name__"}
+    for key in [k for k in shell.user_ns if k not in keep]:
+        del shell.user_ns[key]
+    shell.user_ns_hidden.clear()
+    shell.init_user_ns()
+
+
 class _Active:
     """For one run: the shell is IPython's current one (``display()`` and matplotlib's
     inline backend publish to it), with fresh variables, pyplot on the inline backend as
@@ -174,7 +221,7 @@ class _Active:
         self._classes = list(type(self.shell)._walk_mro())
         for cls in self._classes:
             cls._instance = self.shell
-        self.shell.reset(new_session=False)  # no variables of a previous run, as in a new kernel
+        _clear_variables(self.shell)  # no variables of a previous run, as in a new kernel
         self.shell.enable_matplotlib("inline")
         return self.shell
 
@@ -186,7 +233,7 @@ class _Active:
         plt.switch_backend(self._backend)
         matplotlib.interactive(self._interactive)
         matplotlib.rcParams.update(self._rc)
-        self.shell.reset(new_session=False)  # the run's data is not kept alive
+        _clear_variables(self.shell)  # the run's data is not kept alive
         for cls in self._classes:
             cls._instance = None
 
@@ -198,11 +245,7 @@ def execute(source: Path, output: Path, parameters: dict[str, Any], cwd: Path) -
     """
     import os
 
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
-    nb = load_notebook_node(str(source))  # as papermill reads it: tags and metadata blocks
-    nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    nb = parameterize(source, parameters)
     started = dt.datetime.now(dt.UTC)
     nb.metadata.papermill.update(
         input_path=str(source),
