@@ -10,13 +10,11 @@ and the page.
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
-from servers import free_port
+from servers import free_port, running_server
 
 from workbench import lab
 from workbench.app.launch import notebook
@@ -76,24 +74,17 @@ def test_learner_jupyterlab_lists_the_tile_and_serves_the_page(tmp_path):
     lab.write_learner_config(workspace)
     port, token = free_port(), "workbench-test-token"
     launch = lab.learner_launch(workspace, port=port, open_browser=False)
-    server = subprocess.Popen(
+    base = f"http://127.0.0.1:{port}"
+    info = f"{base}/server-proxy/servers-info?token={token}"
+    with running_server(
         [*launch.command, f"--IdentityProvider.token={token}"],
         env=launch.env,
         cwd=launch.cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                _, body = _get(f"{base}/server-proxy/servers-info?token={token}")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "JupyterLab did not start in 120 s"
-                assert server.poll() is None, "JupyterLab exited"
-                time.sleep(0.5)
+        log=tmp_path / "jupyterlab.log",
+        ready_url=info,
+        name="JupyterLab",
+    ):
+        _, body = _get(info)
         entries = {e["name"]: e for e in json.loads(body)["server_processes"]}
         entry = entries["workbench-app"]
         assert entry["launcher_entry"]["title"] == "分析テンプレート"
@@ -101,6 +92,3 @@ def test_learner_jupyterlab_lists_the_tile_and_serves_the_page(tmp_path):
         url = f"{base}/{urllib.parse.quote(entry['launcher_entry']['path_info'])}?token={token}"
         status, start = _get(url, timeout=120)
         assert status == 200 and b"<html" in start.lower()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
