@@ -199,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    header = "| template | rows | bare wall s | ours wall s | ratio (wall) | bare CPU s | ours CPU s | ratio (CPU) | agree |"
+    header = (
+        "| template | rows | bare wall s | ours wall s | ratio (wall) | bare CPU s | ours CPU s"
+        " | ratio (CPU) | agree |"
+    )
     rows_out = [header, "|" + "---|" * 9]
     with tempfile.TemporaryDirectory(prefix="template-bench-") as tmp:
         work = Path(tmp)
