@@ -25,3 +25,43 @@ def test_bike_benchmark_agrees_with_naive_loop_on_small_data():
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
     assert "identical stay points and OD: yes" in run.stdout, run.stdout
+
+
+def _template_benchmark():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "template_run_benchmark", ROOT / "benchmarks" / "template_run.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_template_benchmark_refuses_a_ratio_when_the_statistics_differ():
+    bench = _template_benchmark()
+    # Welch's t of the R sleep data (extra ~ group): t = -1.8608 (R: t.test).
+    ours = bench.statistics_of("ttest", {"statistic": -1.860813, "p_value": 0.07939})
+    bench.check_same("ttest", ours, {"statistic": -1.860813, "p_value": 0.07939})
+    # Negative controls: a different statistic, a sign flip (groups swapped), a missing key.
+    with pytest.raises(bench.Mismatch, match="statistic differs"):
+        bench.check_same("ttest", ours, {"statistic": -1.8608, "p_value": 0.07939})
+    with pytest.raises(bench.Mismatch):
+        bench.check_same("ttest", ours, {"statistic": 1.860813, "p_value": 0.07939})
+    with pytest.raises(bench.Mismatch):
+        bench.check_same("ttest", ours, {"statistic": -1.860813})
+    result = {"coefficients": {"x1": {"estimate": 0.5}}, "r_squared": 0.9}
+    with pytest.raises(bench.Mismatch, match="r_squared"):
+        bench.check_same("regression", bench.statistics_of("regression", result),
+                         {"x1": 0.5, "r_squared": 0.91})  # fmt: skip
+
+
+@pytest.mark.slow
+def test_template_benchmark_agrees_with_the_bare_script_on_small_data():
+    script = ROOT / "benchmarks" / "template_run.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--rows", "200", "--repeats", "1"],
+        capture_output=True, text=True, cwd=ROOT, timeout=900,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "same statistics: yes" in run.stdout, run.stdout

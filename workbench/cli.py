@@ -8,10 +8,20 @@ import sys
 from pathlib import Path
 
 # Commands import what they need when they run: `workbench template run` must work with
-# only the templates extra installed (no nbgrader, JupyterLab or Dask; see pyproject.toml).
-from workbench.datasets.registry import SIZES
+# only the templates extra installed (no nbgrader, JupyterLab or Dask; see pyproject.toml),
+# and must not pay for importing every dataset module (issue 16: the CLI's start-up).
 from workbench.errors import WorkbenchError
 from workbench.paths import grading_dir
+
+
+def _dataset_size(text: str) -> str:
+    """``--size``, checked only when ``datasets build`` runs (importing the registry
+    imports every dataset module)."""
+    from workbench.datasets.registry import SIZES
+
+    if text not in SIZES:
+        raise argparse.ArgumentTypeError(f"{text} ではなく {' か '.join(SIZES)} を指定してください")
+    return text
 
 
 def _datasets_build(args: argparse.Namespace) -> int:
@@ -182,7 +192,22 @@ def _template_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _skip_iri_grammar() -> None:
+    """Keep jsonschema (imported by nbformat) from importing rfc3987_syntax in this process.
+
+    When installed (jupyter-events pulls it in), jsonschema imports it for its optional
+    ``iri`` format check, and it builds a parser grammar at import: ≈2 s of CPU, the
+    largest single import of a ``template run``.  Notebook validation uses no ``iri``
+    format, and jsonschema without the package is its documented fallback (the format is
+    not checked).  Only in the CLI's own process, before anything imports jsonschema (a no-op
+    after).
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None: "import" raises ImportError
+
+
 def _template_run(args: argparse.Namespace) -> int:
+    _skip_iri_grammar()
     from workbench import templates
 
     result = templates.run(
@@ -227,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build = data.add_parser("build", help="データセットを作成する（同じ seed なら同じバイト列）")
     build.add_argument("names", nargs="*", help="データセット名（省略時はすべて）")
-    build.add_argument("--size", choices=SIZES, default="small")
+    build.add_argument("--size", type=_dataset_size, default="small", help="small または full")
     build.add_argument("--seed", type=int, default=None)
     build.set_defaults(handler=_datasets_build)
     data.add_parser("list", help="登録されているデータセット").set_defaults(handler=_datasets_list)

@@ -170,6 +170,43 @@ def write_learner_kernel_config(workspace: Path) -> Path:
     return folder
 
 
+#: The app page (workbench/app/app.ipynb) as the workspace shows it; Voilà's server
+#: extension in the same JupyterLab serves it at voila/render/<this>, behind JupyterLab's
+#: own token, and its kernel starts in the workspace, so the app offers the files there.
+APP_NOTEBOOK = "分析テンプレート.ipynb"
+APP_TITLE = "分析テンプレート"
+
+
+def app_launcher_server() -> dict:
+    """The launcher tile 「分析テンプレート」 (jupyter-server-proxy's ``ServerProxy.servers``).
+
+    jupyter-server-proxy is used only for its launcher entry: with no command and no
+    port nothing is started or proxied (it logs that once), and the tile opens
+    ``<base_url>voila/render/分析テンプレート.ipynb`` in a new browser tab (the page's
+    downloads need a tab of their own, not JupyterLab's sandboxed iframe).
+    """
+    return {
+        "command": [],
+        "new_browser_tab": True,
+        "launcher_entry": {
+            "enabled": True,
+            "title": APP_TITLE,
+            "path_info": f"voila/render/{APP_NOTEBOOK}",
+            "category": "Other",
+        },
+    }
+
+
+def copy_app_notebook(workspace: Path) -> Path:
+    """Put the app page into the workspace, replaced when the installed one changed
+    (it is the workbench's page, not a learner's file)."""
+    from workbench.app.launch import notebook
+
+    path = workspace / APP_NOTEBOOK
+    _write_if_changed(path, notebook().read_text(encoding="utf-8"))
+    return path
+
+
 def write_learner_config(workspace: Path) -> Path:
     """Write the learner's Jupyter config folder; return it (for ``JUPYTER_CONFIG_PATH``)."""
     folder = learner_config_dir(workspace)
@@ -180,7 +217,8 @@ def write_learner_config(workspace: Path) -> Path:
         folder / "labconfig" / "page_config.json", json.dumps(page_config, indent=2) + "\n"
     )
     server_config = {
-        "ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)}
+        "ServerApp": {"jpserver_extensions": dict.fromkeys(INSTRUCTOR_SERVER_EXTENSIONS, False)},
+        "ServerProxy": {"servers": {"workbench-app": app_launcher_server()}},
     }
     _write_if_changed(
         folder / "jupyter_server_config.json", json.dumps(server_config, indent=2) + "\n"
@@ -216,6 +254,7 @@ def prepare_workspace(workspace: Path | None = None, log=print) -> Path:
         log(f"単元 {unit}: {state}。ワークスペースに {len(copied)} 件コピーしました。")
     for path in copy_learner_files(workspace):
         log(f"{path.name} をワークスペースに置きました。")
+    copy_app_notebook(workspace)
     write_learner_config(workspace)
     return workspace
 

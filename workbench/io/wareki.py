@@ -214,6 +214,20 @@ _NOTE_COLUMNS_DATES = ["列", "行", "元の値", "扱い"]
 DATE_SHARE = 0.8
 
 
+def _kinds(values: list) -> list[str | None]:
+    """``_kind`` of each value, computed once per distinct text (labels repeat a lot)."""
+    cache: dict[str, str | None] = {}
+    kinds = []
+    for value in values:
+        if isinstance(value, str):
+            if value not in cache:
+                cache[value] = _kind(value)
+            kinds.append(cache[value])
+        else:
+            kinds.append(_kind(value))
+    return kinds
+
+
 def _kind(value: Any) -> str | None:
     """ "date", "year" or None for one cell."""
     if isinstance(value, (datetime, date, pd.Timestamp)):
@@ -285,7 +299,7 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
         values = [v for v in series if not _is_missing(v)]
-        kinds = [_kind(v) for v in values]
+        kinds = _kinds(values)
         if not values or sum(k is not None for k in kinds) < DATE_SHARE * len(values):
             continue
         is_date = "date" in kinds

@@ -170,6 +170,36 @@ def _parse_parameters(info: TemplateInfo, pairs: list[tuple[str, str]]) -> dict[
 def _execute(
     info: TemplateInfo, work: Path, parameters: dict[str, Any], kernel_manager: Any = None
 ) -> None:
+    """Execute the template notebook into work/report.ipynb.
+
+    Without a kernel manager (the CLI) the cells run in this process (inprocess.py): the
+    libraries the data reading already imported are not imported again by a new kernel.
+    With one (the app's warm kernel), or inside a Jupyter kernel, papermill runs it there.
+    """
+    from workbench.templates import inprocess
+
+    if kernel_manager is None and inprocess.available():
+        try:
+            inprocess.execute(info.path, work / "report.ipynb", parameters, cwd=work)
+        except inprocess.CellError as error:
+            raise _execution_error(info, error.ename, error.evalue) from None
+        return
+    _execute_papermill(info, work, parameters, kernel_manager)
+
+
+def _execution_error(info: TemplateInfo, ename: str, evalue: str) -> TemplateError:
+    if ename in ("TemplateInputError", "DataFileError"):
+        return TemplateError(evalue)
+    return TemplateError(
+        f"テンプレート「{info.name}」の実行中にエラーが起きました"
+        f"（{ename}: {evalue}）。データとパラメータを確認し、"
+        "解決しない場合は担当者に report.ipynb を添えて連絡してください"
+    )
+
+
+def _execute_papermill(
+    info: TemplateInfo, work: Path, parameters: dict[str, Any], kernel_manager: Any
+) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -194,13 +224,7 @@ def _execute(
             ),
         )
     except PapermillExecutionError as error:
-        if error.ename in ("TemplateInputError", "DataFileError"):
-            raise TemplateError(error.evalue) from None
-        raise TemplateError(
-            f"テンプレート「{info.name}」の実行中にエラーが起きました"
-            f"（{error.ename}: {error.evalue}）。データとパラメータを確認し、"
-            "解決しない場合は担当者に report.ipynb を添えて連絡してください"
-        ) from None
+        raise _execution_error(info, error.ename, error.evalue) from None
 
 
 def _render_html(work: Path, title: str, header: str = "") -> None:
@@ -265,22 +289,16 @@ def reading_record(df: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def analyse(
-    name: str,
+def _read(
+    info: TemplateInfo,
     data: str | Path,
     params: list[tuple[str, str]],
-    *,
-    sheet: str | None = None,
-    header_row: int | None = None,
-    where: list[str] | None = None,
-    keep_totals: bool = False,
-) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """Read DATA and run template NAME's analysis in this process, without a kernel.
-
-    Returns (parameter values, data, notes, result).  ``run`` calls this first so bad
-    input fails in a second; tests call it to check the numbers of a whole run.
-    """
-    info = get(name)
+    sheet: str | None,
+    header_row: int | None,
+    where: list[str] | None,
+    keep_totals: bool,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame]:
+    """The checked parameter values, the cleaned data and its notes."""
     values = _parse_parameters(info, params)
     try:
         if info.all_sheets:
@@ -295,10 +313,36 @@ def analyse(
             df, where_notes = apply_where(df, where)
             df.attrs.update(attrs, where=list(where))
             notes = pd.concat([notes, where_notes], ignore_index=True)
-        result = ANALYSES[name](df, **values)
+    except io.DataFileError as error:
+        raise TemplateError(str(error)) from None
+    return values, df, notes
+
+
+def _analysis(name: str, df: pd.DataFrame, values: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return ANALYSES[name](df, **values)
     except (io.DataFileError, TemplateInputError) as error:
         raise TemplateError(str(error)) from None
-    return values, df, notes, result
+
+
+def analyse(
+    name: str,
+    data: str | Path,
+    params: list[tuple[str, str]],
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    where: list[str] | None = None,
+    keep_totals: bool = False,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Read DATA and run template NAME's analysis in this process, without a notebook.
+
+    Returns (parameter values, data, notes, result).  The app calls it to show a result
+    before the reports; tests call it to check the numbers of a whole run.
+    """
+    info = get(name)
+    values, df, notes = _read(info, data, params, sheet, header_row, where, keep_totals)
+    return values, df, notes, _analysis(name, df, values)
 
 
 def run(
@@ -320,10 +364,15 @@ def run(
     ``kernel_manager``: a jupyter_client KernelManager with a running kernel to execute
     the notebook in (the app keeps one warm); by default papermill starts its own.
     """
+    from workbench.templates import inprocess
+
     info = get(name)
-    values, df, notes, _ = analyse(
-        name, data, params, sheet=sheet, header_row=header_row, where=where, keep_totals=keep_totals
-    )
+    values, df, notes = _read(info, data, params, sheet, header_row, where, keep_totals)
+    if kernel_manager is not None or not inprocess.available():
+        # Bad input fails here in a second rather than after a kernel has started.  In
+        # process the notebook's first cell runs the same analysis just as soon, so it
+        # is not computed twice (at 10^6 rows that is seconds).
+        _analysis(name, df, values)
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise TemplateError(
@@ -345,13 +394,16 @@ def run(
                 },
                 handle,
             )
-        _execute(
-            info,
-            work,
-            {**values, "data_path": str(data_path), "result_path": str(work / "result.json")},
-            # only when given: tests replace _execute with a three-argument stand-in
-            **({"kernel_manager": kernel_manager} if kernel_manager is not None else {}),
-        )
+        try:
+            _execute(
+                info,
+                work,
+                {**values, "data_path": str(data_path), "result_path": str(work / "result.json")},
+                # only when given: tests replace _execute with a three-argument stand-in
+                **({"kernel_manager": kernel_manager} if kernel_manager is not None else {}),
+            )
+        except (io.DataFileError, TemplateInputError) as error:  # from a stand-in's analysis
+            raise TemplateError(str(error)) from None
         if not (work / "result.json").is_file():
             raise TemplateError(f"テンプレート「{name}」が result.json を書きませんでした")
         _write_reports(work, f"{info.title}（{Path(data).name}）", notes, source)
