@@ -16,14 +16,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.slow
-def test_bike_benchmark_agrees_with_naive_loop_on_small_data():
-    script = ROOT / "benchmarks" / "bike_stay_points.py"
+def _run_benchmark(name: str, *args: str) -> subprocess.CompletedProcess:
+    """Run a benchmark script as a user would; it must exit 0."""
     run = subprocess.run(
-        [sys.executable, str(script), "--size", "small", "--naive-trips", "12"],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=900,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
+    return run
+
+
+@pytest.mark.slow
+def test_bike_benchmark_agrees_with_naive_loop_on_small_data():
+    run = _run_benchmark("bike_stay_points.py", "--size", "small", "--naive-trips", "12")
     assert "identical stay points and OD: yes" in run.stdout, run.stdout
 
 
@@ -58,10 +63,5 @@ def test_template_benchmark_refuses_a_ratio_when_the_statistics_differ():
 
 @pytest.mark.slow
 def test_template_benchmark_agrees_with_the_bare_script_on_small_data():
-    script = ROOT / "benchmarks" / "template_run.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--rows", "200", "--repeats", "1"],
-        capture_output=True, text=True, cwd=ROOT, timeout=900,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = _run_benchmark("template_run.py", "--rows", "200", "--repeats", "1")
     assert "same statistics: yes" in run.stdout, run.stdout

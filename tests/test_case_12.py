@@ -292,21 +292,22 @@ def test_notebook_models_match_the_normal_equations(models):
     assert np.sqrt(final.scale) == pytest.approx(0.19, abs=0.005)
 
 
+def final_design(frame):
+    """The final model's design matrix (constant, the four inputs, 石英 × 焼成温度), by hand."""
+    return np.column_stack(
+        [np.ones(len(frame))]
+        + [frame[SHORT[c]].to_numpy(float) for c in COLUMNS]
+        + [frame["石英"].to_numpy(float) * frame["焼成温度"].to_numpy(float)]
+    )
+
+
 def test_plan_judgement_in_the_model_answer(models):
     data, _, _, final = models
     ok = data[data["備考"] != THERMOCOUPLE]
-    X = np.column_stack(
-        [np.ones(len(ok))]
-        + [ok[SHORT[c]].to_numpy(float) for c in COLUMNS]
-        + [ok["石英"].to_numpy(float) * ok["焼成温度"].to_numpy(float)]
-    )
+    X = final_design(ok)
     hand = ols(X, ok["熱膨張係数"].to_numpy())
     plans = datasets.load("ceramic_expansion", "ceramic_plans.csv").rename(columns=SHORT)
-    X0 = np.column_stack(
-        [np.ones(len(plans))]
-        + [plans[SHORT[c]].to_numpy(float) for c in COLUMNS]
-        + [plans["石英"].to_numpy(float) * plans["焼成温度"].to_numpy(float)]
-    )
+    X0 = final_design(plans)
     mean, low, high = prediction_interval(hand, X0)
     frame = final.get_prediction(plans).summary_frame(alpha=0.05)
     np.testing.assert_allclose(frame["obs_ci_upper"], high, rtol=1e-8)
@@ -334,19 +335,11 @@ def test_how_many_more_firings_is_answered_with_the_floor_no_firing_removes(mode
     a floor t·s under the upper prediction limit that more test firings cannot lower."""
     data, _, _, final = models
     ok = data[data["備考"] != THERMOCOUPLE]
-    X = np.column_stack(
-        [np.ones(len(ok))]
-        + [ok[SHORT[c]].to_numpy(float) for c in COLUMNS]
-        + [ok["石英"].to_numpy(float) * ok["焼成温度"].to_numpy(float)]
-    )
+    X = final_design(ok)
     hand = ols(X, ok["熱膨張係数"].to_numpy())
     floor = stats.t.ppf(0.975, hand["df"]) * np.sqrt(hand["s2"])
     plans = datasets.load("ceramic_expansion", "ceramic_plans.csv").rename(columns=SHORT)
-    X0 = np.column_stack(
-        [np.ones(len(plans))]
-        + [plans[SHORT[c]].to_numpy(float) for c in COLUMNS]
-        + [plans["石英"].to_numpy(float) * plans["焼成温度"].to_numpy(float)]
-    )
+    X0 = final_design(plans)
     mean, _, high = prediction_interval(hand, X0)
     # However many batches are added, the upper limit stays above mean + t·s.
     assert (high > mean + floor).all()
