@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.io.text import _is_missing, normalize_text
+from workbench.io.text import _is_missing, normalize_text, per_distinct_text
 
 #: Labels of total and subtotal rows (spaces removed, NFKC).
 TOTAL_LABELS = frozenset(
@@ -108,17 +108,8 @@ def _sum_rows(df: pd.DataFrame, numeric: list, keep: pd.Series) -> list:
 
 
 def _column_labels(column: pd.Series) -> list[str]:
-    """``_label`` of every cell, computed once per distinct text (labels repeat a lot)."""
-    cache: dict[str, str] = {}
-    out = []
-    for value in column:
-        if isinstance(value, str):
-            if value not in cache:
-                cache[value] = _label(value)
-            out.append(cache[value])
-        else:
-            out.append("")
-    return out
+    """``_label`` of every cell ("" for a cell that is not text)."""
+    return per_distinct_text(column, _label, lambda _: "")
 
 
 def find_non_data_rows(raw: pd.DataFrame, cleaned: pd.DataFrame) -> list[Excluded]:

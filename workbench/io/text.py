@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
@@ -32,3 +33,20 @@ def _is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-likes are values, not missing
         return False
+
+
+def per_distinct_text(
+    values: Iterable[Any], func: Callable[[str], Any], other: Callable[[Any], Any]
+) -> list:
+    """``func`` of each text value, computed once per distinct text (headings, labels and
+    dates repeat a lot in published tables); ``other`` of each value that is not text."""
+    cache: dict[str, Any] = {}
+    out = []
+    for value in values:
+        if isinstance(value, str):
+            if value not in cache:
+                cache[value] = func(value)
+            out.append(cache[value])
+        else:
+            out.append(other(value))
+    return out

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.text import DataFileError, _is_missing, normalize_text
+from workbench.io.text import DataFileError, _is_missing, normalize_text, per_distinct_text
 
 #: The one era table of the package: (name, letter, first day), oldest first.  明治 dates
 #: before 1873 are lunar-calendar dates; we accept them as Gregorian from 1868-01-01
@@ -215,17 +215,8 @@ DATE_SHARE = 0.8
 
 
 def _kinds(values: list) -> list[str | None]:
-    """``_kind`` of each value, computed once per distinct text (labels repeat a lot)."""
-    cache: dict[str, str | None] = {}
-    kinds = []
-    for value in values:
-        if isinstance(value, str):
-            if value not in cache:
-                cache[value] = _kind(value)
-            kinds.append(cache[value])
-        else:
-            kinds.append(_kind(value))
-    return kinds
+    """``_kind`` of each value."""
+    return per_distinct_text(values, _kind, _kind)
 
 
 def _kind(value: Any) -> str | None:

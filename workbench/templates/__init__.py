@@ -178,13 +178,20 @@ def _execute(
     """
     from workbench.templates import inprocess
 
-    if kernel_manager is None and inprocess.available():
+    if _runs_in_process(kernel_manager):
         try:
             inprocess.execute(info.path, work / "report.ipynb", parameters, cwd=work)
         except inprocess.CellError as error:
             raise _execution_error(info, error.ename, error.evalue) from None
         return
     _execute_papermill(info, work, parameters, kernel_manager)
+
+
+def _runs_in_process(kernel_manager: Any) -> bool:
+    """True when the notebook runs in this process: no kernel given and not in a kernel."""
+    from workbench.templates import inprocess
+
+    return kernel_manager is None and inprocess.available()
 
 
 def _execution_error(info: TemplateInfo, ename: str, evalue: str) -> TemplateError:
@@ -364,11 +371,9 @@ def run(
     ``kernel_manager``: a jupyter_client KernelManager with a running kernel to execute
     the notebook in (the app keeps one warm); by default papermill starts its own.
     """
-    from workbench.templates import inprocess
-
     info = get(name)
     values, df, notes = _read(info, data, params, sheet, header_row, where, keep_totals)
-    if kernel_manager is not None or not inprocess.available():
+    if not _runs_in_process(kernel_manager):
         # Bad input fails here in a second rather than after a kernel has started.  In
         # process the notebook's first cell runs the same analysis just as soon, so it
         # is not computed twice (at 10^6 rows that is seconds).
