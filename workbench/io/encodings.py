@@ -50,7 +50,8 @@ def detect_encoding(path: str | Path) -> str:
     return _detect_bytes(_read_bytes(path), path.name)
 
 
-def _csv_rows(path: Path, encoding: str | None) -> list[list[str]]:
+def csv_text(path: Path, encoding: str | None) -> tuple[str, str]:
+    """The file's text (encoding detected unless given) and its delimiter (tab or comma)."""
     data = _read_bytes(path)
     encoding = encoding or _detect_bytes(data, path.name)
     try:
@@ -62,7 +63,17 @@ def _csv_rows(path: Path, encoding: str | None) -> list[list[str]]:
             "させるか、「CSV UTF-8」形式で保存し直してください）"
         ) from exc
     delimiter = "\t" if text[:5000].count("\t") > text[:5000].count(",") else ","
+    return text, delimiter
+
+
+def csv_rows_of(text: str, delimiter: str, name: str) -> list[list[str]]:
+    """Every row of the text as the csv module reads it (rows may differ in width)."""
     try:  # csv, not pd.read_csv: title rows are narrower than the table below them
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise DataFileError(f"{path.name} をCSVとして読めません（{exc}）") from exc
+        raise DataFileError(f"{name} をCSVとして読めません（{exc}）") from exc
+
+
+def _csv_rows(path: Path, encoding: str | None) -> list[list[str]]:
+    text, delimiter = csv_text(path, encoding)
+    return csv_rows_of(text, delimiter, path.name)

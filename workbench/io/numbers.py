@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbench.io.text import _is_missing, normalize_text
+from workbench.io.text import _is_missing, normalize_text, present_values
 
 # Keys are NFKC-normalized (… -> ..., － -> -, ｘ -> x); values say what 統計表 mean by them.
 _SYMBOLS = {
@@ -70,24 +71,46 @@ def _parse_one(value: Any) -> tuple[Any, str | None]:
 
 # A cell that _parse_text reads as exactly float(text), with no note: ASCII digits, an
 # optional sign and decimals, nothing else (no 全角, separators, marks or spaces).
-_PLAIN_NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?"
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_DIGITS_TO_NINE = str.maketrans("0123456789", "9999999999")
+_LEADING_ZERO_CELL = re.compile(r"^[+-]?0[0-9]", re.MULTILINE)
 
 
-def _plain_numbers(series: pd.Series) -> bool:
-    """Every cell is text of a plain number (checked column-wise: a cell-by-cell parse
-    took most of reading a 10^5-row file).  Such a column converts with float() alone
-    to the same float64 as _parse_one, without notes."""
-    return (
-        len(series) > 0
-        and pd.api.types.infer_dtype(series, skipna=False) == "string"
-        and bool(series.str.fullmatch(_PLAIN_NUMBER).all())
-    )
+def _plain_text(series: pd.Series) -> str | None:
+    """The column's cells joined by line breaks if every cell is text of a plain number.
+
+    Checked on the whole column at once (a cell-by-cell regex took most of reading a
+    10^6-row file): the digits of the joined text are mapped to 9, so the column's
+    distinct shapes ("99.999", "-9.99") are few and each is matched once.  Such a
+    column converts with float() alone to the same float64 as _parse_one, without notes.
+    """
+    if len(series) == 0 or pd.api.types.infer_dtype(series, skipna=False) != "string":
+        return None
+    if series.hasnans:  # infer_dtype says "string" for a str column with blanks
+        return None
+    values = series.tolist()
+    if not all(map(_PLAIN_NUMBER.fullmatch, values[:100])):  # text columns stop here
+        return None
+    joined = "\n".join(values)
+    if joined.count("\n") != len(values) - 1:  # a cell holds a line break
+        return None
+    shapes = set(joined.translate(_DIGITS_TO_NINE).split("\n"))
+    return joined if all(map(_PLAIN_NUMBER.fullmatch, shapes)) else None
 
 
-def _series_to_number(series: pd.Series) -> tuple[pd.Series, list[tuple]]:
+_NOT_CHECKED = object()
+
+
+def _series_to_number(
+    series: pd.Series, plain: Any = _NOT_CHECKED
+) -> tuple[pd.Series, list[tuple]]:
+    """``plain``: the column's _plain_text when the caller has it already (clean_table
+    checks every column first; the check is most of converting a plain column)."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series, []
-    if _plain_numbers(series):
+    if plain is _NOT_CHECKED:
+        plain = _plain_text(series)
+    if plain is not None:
         # object → float64 calls float() on each text: the same correctly rounded value
         # as _parse_text (pd.to_numeric has its own, not always identical, parser).
         return pd.Series(
@@ -132,16 +155,25 @@ def to_number(series_or_value: Any, *, return_notes: bool = False) -> Any:
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
 
 
-def _looks_numeric(series: pd.Series) -> bool:
+def _looks_numeric(series: pd.Series, plain: Any = _NOT_CHECKED) -> bool:
     if pd.api.types.is_numeric_dtype(series):
         return False  # nothing to convert
-    if _plain_numbers(series):  # numbers unless one has a leading zero (as below)
-        return not bool(series.str.match(r"[+-]?0[0-9]").any())
-    values = [v for v in series if not _is_missing(v)]
+    if plain is _NOT_CHECKED:
+        plain = _plain_text(series)
+    if plain is not None:
+        return not _LEADING_ZERO_CELL.search(plain)  # a code column, as below
+    # Each distinct cell once, weighted by how often it occurs (a 10^6-row column of
+    # group labels has a handful of values).
+    # Keyed by type as well: 1, 1.0 and True are equal keys but not the same cell.
+    counts = Counter((type(v), v) for v in present_values(series))
     # "01100" is a 団体コード, not 1100: converting would lose the leading zero.
-    if not values or any(_LEADING_ZERO.match(str(normalize_text(v))) for v in values):
+    if not counts or any(_LEADING_ZERO.match(str(normalize_text(v))) for _, v in counts):
         return False
-    parsed = [_parse_one(v) for v in values]
-    numbers = sum(not _is_missing(n) for n, _ in parsed)
-    symbols = sum(_is_missing(n) and not (note or "").startswith(_CANNOT) for n, note in parsed)
-    return numbers > 0 and (numbers + symbols) >= 0.8 * len(values)
+    numbers = symbols = 0
+    for (_, value), count in counts.items():
+        number, note = _parse_one(value)
+        if not _is_missing(number):
+            numbers += count
+        elif not (note or "").startswith(_CANNOT):
+            symbols += count
+    return numbers > 0 and (numbers + symbols) >= 0.8 * counts.total()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from workbench.io.text import _is_missing, normalize_text, per_distinct_text
+from workbench.io.text import _is_missing, normalize_text
 
 #: Labels of total and subtotal rows (spaces removed, NFKC).
 TOTAL_LABELS = frozenset(
@@ -84,14 +84,6 @@ def _is_footnote(row: pd.Series) -> bool:
     return bool(texts) and len(cells) <= 2 and bool(_NOTE_START.match(normalize_text(texts[0])))
 
 
-def total_by_label(row: pd.Series, columns: list) -> str | None:
-    for column in columns:
-        label = _label(row[column])
-        if label in TOTAL_LABELS or _TOTAL_SUFFIX.search(label):
-            return label
-    return None
-
-
 def _sum_rows(df: pd.DataFrame, numeric: list, keep: pd.Series) -> list:
     """Rows equal, in every number column (at least two), to the sum of the other rows."""
     if len(numeric) < 2 or keep.sum() < 4:
@@ -107,9 +99,43 @@ def _sum_rows(df: pd.DataFrame, numeric: list, keep: pd.Series) -> list:
     return list(df.index[keep][hit])
 
 
-def _column_labels(column: pd.Series) -> list[str]:
-    """``_label`` of every cell ("" for a cell that is not text)."""
-    return per_distinct_text(column, _label, lambda _: "")
+def _per_distinct(column: pd.Series, func, default):
+    """``func`` of each distinct text cell, as an array over the rows (``default`` for a
+    cell that is not text): factorize hashes in C, so a 10^6-row column of a few labels
+    costs a few calls of ``func``."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    values = [func(u) if isinstance(u, str) else default for u in uniques]
+    table = np.array([*values, default], dtype=object)  # code -1 (missing) → default
+    return table[codes]
+
+
+def _has_text(column: pd.Series) -> bool:
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        return bool(column.notna().any())
+    return any(isinstance(v, str) for v in column)
+
+
+def _note_start(value: str) -> bool:
+    return bool(value.strip()) and bool(_NOTE_START.match(normalize_text(value)))
+
+
+def _is_total_label(label: str) -> bool:
+    return label in TOTAL_LABELS or bool(_TOTAL_SUFFIX.search(label))
+
+
+def _footnote_rows(df: pd.DataFrame) -> np.ndarray:
+    """Rows of at most two cells whose first text cell starts like a note (_is_footnote),
+    for all rows at once: a loop over rows took minutes on a 10^6-row, 2-column file."""
+    n = len(df)
+    few = (df.notna().sum(axis=1) <= 2).to_numpy()
+    if not few.any() or df.shape[1] == 0:
+        return np.zeros(n, dtype=bool)
+    is_text = np.column_stack(
+        [_per_distinct(df[c], lambda v: bool(v.strip()), False).astype(bool) for c in df]
+    )
+    note = np.column_stack([_per_distinct(df[c], _note_start, False).astype(bool) for c in df])
+    first = is_text.argmax(axis=1)
+    return few & is_text.any(axis=1) & note[np.arange(n), first]
 
 
 def find_non_data_rows(raw: pd.DataFrame, cleaned: pd.DataFrame) -> list[Excluded]:
@@ -126,47 +152,62 @@ def find_non_data_rows(raw: pd.DataFrame, cleaned: pd.DataFrame) -> list[Exclude
         for c in cleaned.columns
         if pd.api.types.is_numeric_dtype(cleaned[c]) and not pd.api.types.is_bool_dtype(cleaned[c])
     ]
-    labels = [
-        c for c in df.columns if c not in numeric and df[c].map(lambda v: isinstance(v, str)).any()
-    ]
+    labels = [c for c in df.columns if c not in numeric and _has_text(df[c])]
+    # Labels, and what they say, once per distinct label of each label column; rows are
+    # then classified with arrays, and only the rows where something happens (a note, a
+    # （再掲）) are visited in order, because a （再掲） row affects the rows after it.
+    label_columns = [_per_distinct(df[c], _label, "") for c in labels]
+    retab = np.zeros(len(df), dtype=bool)
+    total = np.zeros(len(df), dtype=bool)
+    for column in label_columns:
+        retab |= _per_flag(column, lambda t: bool(t) and bool(_RETABULATION.match(t)))
+        total |= _per_flag(column, lambda t: bool(t) and _is_total_label(t))
+    footnote = _footnote_rows(df)
+    under = np.zeros(len(df), dtype=bool)  # below a （再掲） row, before the next note
+    state, start = False, 0
+    for i in np.flatnonzero(footnote | retab):
+        under[start:i] = state
+        state, start = not footnote[i], i + 1
+    under[start:] = state
+    retab_rows = ~footnote & (retab | under)
+    total_rows = ~footnote & ~retab_rows & total
+
+    def texts(i: int) -> list[str]:
+        return [column[i] for column in label_columns if column[i]]
+
     found: list[Excluded] = []
-    under_retab = False
-    few = (df.notna().sum(axis=1) <= 2).to_numpy()  # read_table leaves blanks as None
-    # Each label column's labels once, then a loop over row positions: iterrows built a
-    # Series per row (most of reading a 10^5-row file).  The loop stays because a
-    # （再掲） row affects the rows after it.
-    label_columns = [_column_labels(df[c]) for c in labels]
-    for i, index in enumerate(df.index):
-        if few[i]:
-            row = df.iloc[i]
-            if _is_footnote(row):
-                found.append(
-                    Excluded(
-                        index,
-                        "footnote",
-                        normalize_text(_text_cells(row)[0]),
-                        "注記の行（データではありません）",
-                    )
+    for i in np.flatnonzero(footnote | retab_rows | total_rows):
+        index = df.index[i]
+        if footnote[i]:
+            first = next(v for v in df.iloc[i] if isinstance(v, str) and v.strip())
+            found.append(
+                Excluded(
+                    index, "footnote", normalize_text(first), "注記の行（データではありません）"
                 )
-                under_retab = False
-                continue
-        texts = [column[i] for column in label_columns if column[i]]
-        if any(_RETABULATION.match(t) for t in texts) or under_retab:
-            under_retab = True
+            )
+        elif retab_rows[i]:
             found.append(
                 Excluded(
                     index,
                     "retabulation",
-                    "・".join(texts),
+                    "・".join(texts(i)),
                     "（再掲）の行（上の行の再集計で、数えると二重になります）",
                 )
             )
-            continue
-        # total_by_label, on the labels computed above (same columns, same order)
-        label = next((t for t in texts if t in TOTAL_LABELS or _TOTAL_SUFFIX.search(t)), None)
-        if label is not None:
+        else:
+            label = next(t for t in texts(i) if _is_total_label(t))
             found.append(Excluded(index, "total", label, f"合計・小計の行（「{label}」）"))
     keep = ~df.index.isin([e.row for e in found])
     for index in _sum_rows(cleaned, numeric, pd.Series(keep, index=df.index)):
         found.append(Excluded(index, "total", "", "合計の行（数値が他の行の和と一致します）"))
     return found
+
+
+def _per_flag(labels: np.ndarray, func) -> np.ndarray:
+    """``func`` of each distinct label in an array of labels, as a boolean array."""
+    codes, uniques = pd.factorize(labels)
+    return (
+        np.array([func(u) for u in uniques], dtype=bool)[codes]
+        if len(uniques)
+        else (np.zeros(len(labels), dtype=bool))
+    )

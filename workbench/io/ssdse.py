@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.io.csv_frame import rows_to_frame
 from workbench.io.encodings import _csv_rows
 from workbench.io.headings import _column_name, _unique
-from workbench.io.tables import _retype, _rows_to_frame
+from workbench.io.tables import _retype
 from workbench.io.text import DataFileError
 
 _ITEM_CODE = re.compile(r"^[A-Za-z#]*\d+\w*$")  # A1101, A110101; not "Code" or "SSDSE-A-2024"
@@ -47,7 +48,7 @@ def read_multiheader_csv(
     width = max(map(len, rows))
     header = [[v.strip() for v in row] + [""] * (width - len(row)) for row in rows[:header_rows]]
     names = _unique([_column_name(v, j) for j, v in enumerate(header[label_row - 1])])
-    body = _rows_to_frame(rows[header_rows:], path.name, width)
+    body = rows_to_frame(rows[header_rows:], path.name, width)
     df = _retype(body.set_axis(body.index + header_rows + 1, axis=0).dropna(how="all"), names)
     if label_row != 1:
         df.attrs["codes"] = {

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.io.encodings import _csv_rows, _read_bytes
+from workbench.io.csv_frame import csv_frame, rows_to_frame
+from workbench.io.encodings import _read_bytes
 from workbench.io.excel import SheetCells, read_sheet
 from workbench.io.headings import (
     _column_name,
@@ -19,24 +20,22 @@ from workbench.io.headings import (
     is_code_row,
     joined_names,
 )
-from workbench.io.numbers import _NOTE_COLUMNS, _looks_numeric, to_number
+from workbench.io.numbers import (
+    _NOTE_COLUMNS,
+    _looks_numeric,
+    _plain_text,
+    _series_to_number,
+)
 from workbench.io.text import DataFileError, _is_missing, normalize_text
 from workbench.io.wareki import _dates_with_notes
 
 _CSV_SUFFIXES, _EXCEL_SUFFIXES = (".csv", ".txt"), (".xlsx", ".xlsm")
 
 
-def _rows_to_frame(rows: list[list[Any]], name: str, width: int = 0) -> pd.DataFrame:
-    cleaned = [[None if _is_missing(v) else v for v in row] for row in rows]
-    if not any(v is not None for row in cleaned for v in row):
-        raise DataFileError(
-            f"{name} に値が入っていません（ファイルやシートの選択を確認してください）"
-        )
-    width = max([width, *map(len, cleaned)])
-    return pd.DataFrame([row + [None] * (width - len(row)) for row in cleaned], dtype=object)
-
-
-def _read_raw(path: Path, sheet: str | int | None, encoding: str | None) -> SheetCells:
+def _read_raw(
+    path: Path, sheet: str | int | None, encoding: str | None
+) -> tuple[pd.DataFrame, SheetCells]:
+    """Every cell of the sheet (or CSV) as an object frame, and where it came from."""
     suffix = path.suffix.lower()
     if suffix not in _CSV_SUFFIXES + _EXCEL_SUFFIXES:
         hint = "。.xls は Excel で .xlsx 形式に保存し直してください" if suffix == ".xls" else ""
@@ -46,8 +45,9 @@ def _read_raw(path: Path, sheet: str | int | None, encoding: str | None) -> Shee
         )
     _read_bytes(path)  # a missing file should say so before any format-specific error
     if suffix in _CSV_SUFFIXES:
-        return SheetCells(None, _csv_rows(path, encoding), merged=None)
-    return read_sheet(path, sheet)
+        return csv_frame(path, encoding), SheetCells(None, [], merged=None)
+    cells = read_sheet(path, sheet)
+    return rows_to_frame(cells.rows, path.name), cells
 
 
 def _retype(body: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -152,8 +152,7 @@ def read_table(
     >>> df = read_table("利用状況.xlsx", sheet="R5")    # doctest: +SKIP
     """
     path = Path(path)
-    cells = _read_raw(path, sheet, encoding)
-    raw = _rows_to_frame(cells.rows, path.name)
+    raw, cells = _read_raw(path, sheet, encoding)
     if header_row is None:
         index = find_header_row(raw)
         # A heading cell merged down over several rows (都道府県 over rows 4-5) ends where
@@ -214,12 +213,14 @@ def clean_table(
     """
     dates = list(dates or [])
     _require_columns(df, dates + list(numeric or []))
+    # Each column's plain-number check once, for choosing and for converting it.
+    plain = {c: _plain_text(df[c]) for c in (df.columns if numeric is None else numeric)}
     if numeric is None:
-        numeric = [c for c in df.columns if c not in dates and _looks_numeric(df[c])]
+        numeric = [c for c in df.columns if c not in dates and _looks_numeric(df[c], plain[c])]
     cleaned, notes = df.copy(), []
     for column in numeric:
-        cleaned[column], column_notes = to_number(df[column], return_notes=True)
-        notes.append(column_notes.assign(列=column))
+        cleaned[column], rows = _series_to_number(df[column], plain[column])
+        notes.append(pd.DataFrame(rows, columns=_NOTE_COLUMNS).assign(列=column))
     for column in dates:
         cleaned[column], problems = _dates_with_notes(df[column])
         rows = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -33,6 +34,25 @@ def _is_missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # list-likes are values, not missing
         return False
+
+
+_BLANK_BETWEEN_MARKS = re.compile(r"\x00\s*\x00")
+
+
+def present_values(series: pd.Series) -> list:
+    """The cells that are not missing (``_is_missing``), in order.
+
+    A text column is checked for blank cells in one regex pass over the cells joined
+    between \x00 marks (most large columns have none) instead of a call per cell, which
+    took seconds on a 10^6-row column; anything else goes cell by cell.
+    """
+    present = series.dropna()
+    values = present.tolist()
+    if pd.api.types.infer_dtype(present, skipna=False) == "string":
+        joined = "\x00" + "\x00".join(values) + "\x00"
+        if joined.count("\x00") == len(values) + 1 and not _BLANK_BETWEEN_MARKS.search(joined):
+            return values
+    return [v for v in values if not _is_missing(v)]
 
 
 def per_distinct_text(

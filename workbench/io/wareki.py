@@ -9,7 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.io.text import DataFileError, _is_missing, normalize_text, per_distinct_text
+from workbench.io.text import (
+    DataFileError,
+    _is_missing,
+    normalize_text,
+    per_distinct_text,
+    present_values,
+)
 
 #: The one era table of the package: (name, letter, first day), oldest first.  明治 dates
 #: before 1873 are lunar-calendar dates; we accept them as Gregorian from 1868-01-01
@@ -289,7 +295,7 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
-        values = [v for v in series if not _is_missing(v)]
+        values = present_values(series)
         kinds = _kinds(values)
         if not values or sum(k is not None for k in kinds) < DATE_SHARE * len(values):
             continue
