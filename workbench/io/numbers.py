@@ -73,7 +73,8 @@ def _parse_one(value: Any) -> tuple[Any, str | None]:
 # optional sign and decimals, nothing else (no 全角, separators, marks or spaces).
 _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _DIGITS_TO_NINE = str.maketrans("0123456789", "9999999999")
-_LEADING_ZERO_CELL = re.compile(r"^[+-]?0[0-9]", re.MULTILINE)
+# On "\n" + the joined cells: the literal first character keeps the search fast.
+_LEADING_ZERO_CELL = re.compile(r"\n[+-]?0[0-9]")
 
 
 def _plain_text(series: pd.Series) -> str | None:
@@ -161,11 +162,15 @@ def _looks_numeric(series: pd.Series, plain: Any = _NOT_CHECKED) -> bool:
     if plain is _NOT_CHECKED:
         plain = _plain_text(series)
     if plain is not None:
-        return not _LEADING_ZERO_CELL.search(plain)  # a code column, as below
+        return not _LEADING_ZERO_CELL.search("\n" + plain)  # a code column, as below
     # Each distinct cell once, weighted by how often it occurs (a 10^6-row column of
     # group labels has a handful of values).
-    # Keyed by type as well: 1, 1.0 and True are equal keys but not the same cell.
-    counts = Counter((type(v), v) for v in present_values(series))
+    if pd.api.types.infer_dtype(series, skipna=True) == "string":  # hashed in C
+        counts = Counter(
+            {(str, v): n for v, n in series.value_counts(sort=False).items() if v.strip()}
+        )
+    else:  # keyed by type as well: 1, 1.0 and True are equal keys but not the same cell
+        counts = Counter((type(v), v) for v in present_values(series))
     # "01100" is a 団体コード, not 1100: converting would lose the leading zero.
     if not counts or any(_LEADING_ZERO.match(str(normalize_text(v))) for _, v in counts):
         return False

@@ -12,8 +12,8 @@ import pandas as pd
 from workbench.io.text import (
     DataFileError,
     _is_missing,
+    map_distinct,
     normalize_text,
-    per_distinct_text,
     present_values,
 )
 
@@ -222,7 +222,7 @@ DATE_SHARE = 0.8
 
 def _kinds(values: list) -> list[str | None]:
     """``_kind`` of each value."""
-    return per_distinct_text(values, _kind, _kind)
+    return map_distinct(pd.Series(values), _kind).tolist()  # a text list → str, hashed in C
 
 
 def _kind(value: Any) -> str | None:

@@ -29,7 +29,7 @@ from workbench.templates.analyses.did import _binary, did
 from workbench.templates.analyses.logistic import logistic
 from workbench.templates.analyses.regression import quote_formula, regression
 from workbench.templates.analyses.trend import _time_axis, trend
-from workbench.templates.analyses.ttest import samples_for_chart, ttest
+from workbench.templates.analyses.ttest import points_to_draw, samples_for_chart, ttest
 
 __all__ = [
     "TemplateInputError",
@@ -46,6 +46,7 @@ __all__ = [
     "quote_formula",
     "suppress",
     "samples_for_chart",
+    "points_to_draw",
     "fmt",
     "fmt_p",
     "p_text",

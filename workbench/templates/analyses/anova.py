@@ -13,10 +13,10 @@ from workbench.templates.analyses.common import (
     TemplateInputError,
     _check_alpha,
     _float,
-    _label,
     _require_column,
     _require_numeric,
     fmt,
+    labels_of,
     p_text,
 )
 
@@ -44,7 +44,7 @@ def anova(df: pd.DataFrame, value: str, group: str, alpha: float = 0.05) -> dict
     value = _require_column(df, value, "value")
     group = _require_column(df, group, "group")
     y = _require_numeric(df, value, "value")
-    labels = df[group].map(lambda v: v if pd.isna(v) else _label(v))
+    labels = labels_of(df[group])
     levels = [g for g in pd.unique(labels.dropna())]
     samples = [y[labels == g].dropna().to_numpy() for g in levels]
     if len(levels) < 2:

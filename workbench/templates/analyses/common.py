@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import WorkbenchError
+from workbench.io.text import map_distinct
 
 #: What a suppressed (秘匿) number is shown as.
 SECRET = "x"
@@ -156,6 +157,16 @@ def _label(value: Any) -> str:
     return str(value)
 
 
+def _label_or_missing(value: Any) -> Any:
+    return value if pd.isna(value) else _label(value)
+
+
+def labels_of(values: pd.Series) -> pd.Series:
+    """Each cell as the label people see (``_label``), missing cells kept missing;
+    computed once per distinct value (a group column of 10^6 rows has a few)."""
+    return map_distinct(values, _label_or_missing)
+
+
 def two_level_indicator(
     values: pd.Series,
     chosen: str,
@@ -170,7 +181,7 @@ def two_level_indicator(
     the labels people see, so 1 and "1" are one level. The messages are the caller's:
     ``too_many(count, shown levels)``, ``not_found(levels)``, ``ask(levels)``.
     """
-    labels = values.map(lambda v: v if pd.isna(v) else _label(v))
+    labels = labels_of(values)
     levels = sorted(pd.unique(labels.dropna()))
     if len(levels) != 2:
         shown = "、".join(f"「{v}」" for v in levels[:10])
@@ -183,7 +194,8 @@ def two_level_indicator(
         chosen = "1"
     else:
         raise TemplateInputError(ask(listed))
-    return labels.map(lambda v: np.nan if pd.isna(v) else float(v == chosen)), chosen
+    indicator = np.where(labels.isna(), np.nan, (labels == chosen).astype(float))
+    return pd.Series(indicator, index=labels.index, name=labels.name), chosen
 
 
 def _names(text: str) -> list[str]:

@@ -12,11 +12,11 @@ from workbench.templates.analyses.common import (
     SECRET,
     TemplateInputError,
     _float,
-    _label,
     _names,
     _require_column,
     _require_numeric,
     fmt,
+    labels_of,
 )
 
 HOWS = {"sum": "合計", "mean": "平均", "count": "件数", "min": "最小", "max": "最大"}
@@ -59,7 +59,7 @@ def consolidate(
     data = df.copy()
     merged = []
     for key in keys:
-        original = data[key].map(lambda v: v if pd.isna(v) else _label(v))
+        original = labels_of(data[key])
         normalized = original.map(
             lambda v: v if pd.isna(v) else re.sub(r"\s+", "", unicodedata.normalize("NFKC", v))
         )

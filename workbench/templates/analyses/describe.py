@@ -9,11 +9,11 @@ import pandas as pd
 from workbench.templates.analyses.common import (
     TemplateInputError,
     _float,
-    _label,
     _names,
     _require_column,
     _require_numeric,
     fmt,
+    labels_of,
 )
 
 STATS = ("件数", "平均", "標準偏差", "最小", "第1四分位", "中央値", "第3四分位", "最大", "欠損")
@@ -51,7 +51,7 @@ def describe(df: pd.DataFrame, values: str, group: str = "") -> dict[str, Any]:
     table: dict[str, dict[str, dict[str, Any]]] = {}
     if group:
         group = _require_column(df, group, "group")
-        labels = df[group].map(lambda v: v if pd.isna(v) else _label(v))
+        labels = labels_of(df[group])
         levels = list(pd.unique(labels.dropna()))
         if len(levels) > 50:
             raise TemplateInputError(

@@ -13,11 +13,11 @@ from workbench.templates.analyses.common import (
     TemplateInputError,
     _check_alpha,
     _float,
-    _label,
     _require_column,
     _require_numeric,
     fmt,
     fmt_p,
+    labels_of,
     p_text,
     two_level_indicator,
 )
@@ -75,7 +75,7 @@ def did(
     )
     if cluster:
         cluster = _require_column(df, cluster, "cluster")
-        data["cluster"] = df[cluster].map(lambda v: v if pd.isna(v) else _label(v))
+        data["cluster"] = labels_of(df[cluster])
     data = data.dropna()
     cells = data.groupby(["treated", "post"]).size()
     if len(cells) < 4 or cells.min() < 2:

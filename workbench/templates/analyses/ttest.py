@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from workbench.io.text import map_distinct
 from workbench.templates.analyses.common import (
     TemplateInputError,
     _check_alpha,
@@ -254,7 +255,7 @@ def samples_for_chart(df: pd.DataFrame, r: dict[str, Any]) -> tuple[list[np.ndar
     values = pd.to_numeric(df[r["value"]], errors="coerce")
     if r["test"] == "one_sample":
         return [values.dropna().to_numpy()], False
-    labels = df[r["group"]].map(_label)
+    labels = map_distinct(df[r["group"]], _label)
     if r["test"] == "paired":
         wide = pd.DataFrame(
             {
@@ -264,6 +265,32 @@ def samples_for_chart(df: pd.DataFrame, r: dict[str, Any]) -> tuple[list[np.ndar
         ).dropna()
         return [wide[g].to_numpy() for g in r["groups"]], True
     return [values[labels == g].dropna().to_numpy() for g in r["groups"]], False
+
+
+#: Points drawn per group in the chart.  The mean and its interval always use every value;
+#: beyond a few thousand points a strip of dots is one blot, and drawing 10^6 of them took
+#: longer than the whole analysis.
+CHART_POINTS = 2000
+
+
+def points_to_draw(
+    samples: list[np.ndarray], paired: bool, limit: int = CHART_POINTS
+) -> tuple[list[np.ndarray], str]:
+    """At most ``limit`` values of each group, drawn at random (the same rows of both
+    sides for pairs, so a drawn line is a real pair), and the note saying so ("" when
+    every value is drawn)."""
+    rng = np.random.default_rng(0)
+    if paired:
+        n = len(samples[0])
+        if n <= limit:
+            return samples, ""
+        rows = np.sort(rng.choice(n, limit, replace=False))
+        return [s[rows] for s in samples], f"線と点は{n:,}組から無作為に選んだ{limit:,}組です"
+    if all(len(s) <= limit for s in samples):
+        return samples, ""
+    drawn = [s if len(s) <= limit else s[np.sort(rng.choice(len(s), limit, replace=False))]
+             for s in samples]  # fmt: skip
+    return drawn, f"点は各群から無作為に選んだ最大{limit:,}件です（平均と区間は全件から）"
 
 
 def _effect_word(d: float) -> str:
