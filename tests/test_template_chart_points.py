@@ -1,4 +1,4 @@
-"""The t-test chart draws at most CHART_POINTS values per group, and says so.
+"""Charts draw at most CHART_POINTS points per scatter or group (regression, t test), and say so.
 
 A strip of 10^6 dots is one blot and took longer to draw than the analysis; the mean and
 its interval in the chart are still computed from every value (the notebook's cell).
@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from workbench.templates.analyses.common import rows_to_draw
 from workbench.templates.analyses.ttest import CHART_POINTS, points_to_draw
 
 pytestmark = pytest.mark.fast
@@ -39,3 +40,13 @@ def test_pairs_keep_both_sides_of_the_same_rows():
     assert len(a) == len(b) == CHART_POINTS
     assert (b == a * 10 + 1).all()  # every drawn line joins the two values of one pair
     assert "10,000組" in note
+
+
+def test_rows_to_draw_keeps_every_row_up_to_the_limit_then_a_sorted_random_draw():
+    rows, note = rows_to_draw(CHART_POINTS)
+    assert rows.tolist() == list(range(CHART_POINTS)) and note == ""
+    rows, note = rows_to_draw(1_000_000)
+    assert len(rows) == len(set(rows.tolist())) == CHART_POINTS
+    assert (np.diff(rows) > 0).all() and rows[0] >= 0 and rows[-1] < 1_000_000
+    assert rows[-1] > 900_000  # drawn over the whole file, not its head
+    assert "1,000,000件" in note and f"{CHART_POINTS:,}件" in note

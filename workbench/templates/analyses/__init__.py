@@ -19,7 +19,9 @@ from workbench.templates.analyses.common import (
     _label,
     fmt,
     fmt_p,
+    labels_of,
     p_text,
+    rows_to_draw,
 )
 from workbench.templates.analyses.consolidate import consolidate
 from workbench.templates.analyses.correlation import correlation
@@ -47,6 +49,8 @@ __all__ = [
     "suppress",
     "samples_for_chart",
     "points_to_draw",
+    "rows_to_draw",
+    "labels_of",
     "fmt",
     "fmt_p",
     "p_text",

@@ -11,6 +11,7 @@ from scipy import stats
 
 from workbench.io.text import map_distinct
 from workbench.templates.analyses.common import (
+    CHART_POINTS,
     TemplateInputError,
     _check_alpha,
     _float,
@@ -19,6 +20,7 @@ from workbench.templates.analyses.common import (
     _require_numeric,
     fmt,
     p_text,
+    rows_to_draw,
 )
 
 TESTS = ("auto", "welch", "student", "paired", "one_sample")
@@ -267,29 +269,18 @@ def samples_for_chart(df: pd.DataFrame, r: dict[str, Any]) -> tuple[list[np.ndar
     return [values[labels == g].dropna().to_numpy() for g in r["groups"]], False
 
 
-#: Points drawn per group in the chart.  The mean and its interval always use every value;
-#: beyond a few thousand points a strip of dots is one blot, and drawing 10^6 of them took
-#: longer than the whole analysis.
-CHART_POINTS = 2000
-
-
 def points_to_draw(
     samples: list[np.ndarray], paired: bool, limit: int = CHART_POINTS
 ) -> tuple[list[np.ndarray], str]:
-    """At most ``limit`` values of each group, drawn at random (the same rows of both
-    sides for pairs, so a drawn line is a real pair), and the note saying so ("" when
-    every value is drawn)."""
-    rng = np.random.default_rng(0)
+    """At most ``limit`` values of each group for the chart (rows_to_draw; the same rows
+    of both sides for pairs, so a drawn line is a real pair), and the note saying so
+    ("" when every value is drawn).  The mean and its interval use every value."""
     if paired:
-        n = len(samples[0])
-        if n <= limit:
-            return samples, ""
-        rows = np.sort(rng.choice(n, limit, replace=False))
-        return [s[rows] for s in samples], f"線と点は{n:,}組から無作為に選んだ{limit:,}組です"
-    if all(len(s) <= limit for s in samples):
+        rows, note = rows_to_draw(len(samples[0]), limit)
+        return [s[rows] for s in samples], note.replace("点は", "線と点は").replace("件", "組")
+    drawn = [s[rows_to_draw(len(s), limit)[0]] for s in samples]
+    if all(len(d) == len(s) for d, s in zip(drawn, samples, strict=True)):
         return samples, ""
-    drawn = [s if len(s) <= limit else s[np.sort(rng.choice(len(s), limit, replace=False))]
-             for s in samples]  # fmt: skip
     return drawn, f"点は各群から無作為に選んだ最大{limit:,}件です（平均と区間は全件から）"
 
 
