@@ -74,8 +74,14 @@ def _fast_frame(text: str, delimiter: str, width: int) -> pd.DataFrame | None:
     return pd.DataFrame(columns) if filled else None
 
 
+#: Characters of the text the first rows are read from (a row cut at the end has at most
+#: the fields it really has, so the width stays a lower bound and pandas checks the rest).
+WIDTH_SAMPLE_CHARS = 2_000_000
+
+
 def _first_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    sample = io.StringIO(text[:WIDTH_SAMPLE_CHARS], newline="")
+    reader = csv.reader(sample, delimiter=delimiter)
     try:
         return list(islice(reader, WIDTH_SAMPLE_ROWS))
     except csv.Error as exc:

@@ -17,16 +17,27 @@ def _read_bytes(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _detect_bytes(data: bytes, name: str) -> str:
+def _decode_as(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")  # BOM left by a forced "utf-8"
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DataFileError(
+            f"{name} を文字コード {encoding} として読めません"
+            "（Excel の日本語CSVは cp932 です。encoding を指定せず自動判定"
+            "させるか、「CSV UTF-8」形式で保存し直してください）"
+        ) from exc
+
+
+def _decode_detected(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding): a BOM says which; else UTF-8, then cp932 (decoded once)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        return _decode_as(data, "utf-8-sig", name), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
+        return _decode_as(data, "utf-16", name), "utf-16"
     # UTF-8 first: Japanese cp932 text is almost never valid UTF-8, the reverse is not true.
     for encoding in ("utf-8", "cp932"):
         try:
-            data.decode(encoding)
-            return encoding
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             pass
     raise DataFileError(
@@ -47,21 +58,16 @@ def detect_encoding(path: str | Path) -> str:
     'cp932'
     """
     path = Path(path)
-    return _detect_bytes(_read_bytes(path), path.name)
+    return _decode_detected(_read_bytes(path), path.name)[1]
 
 
 def csv_text(path: Path, encoding: str | None) -> tuple[str, str]:
     """The file's text (encoding detected unless given) and its delimiter (tab or comma)."""
     data = _read_bytes(path)
-    encoding = encoding or _detect_bytes(data, path.name)
-    try:
-        text = data.decode(encoding).removeprefix("\ufeff")  # BOM left by a forced "utf-8"
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise DataFileError(
-            f"{path.name} を文字コード {encoding} として読めません"
-            "（Excel の日本語CSVは cp932 です。encoding を指定せず自動判定"
-            "させるか、「CSV UTF-8」形式で保存し直してください）"
-        ) from exc
+    if encoding is None:
+        text, _ = _decode_detected(data, path.name)
+    else:
+        text = _decode_as(data, encoding, path.name)
     delimiter = "\t" if text[:5000].count("\t") > text[:5000].count(",") else ","
     return text, delimiter
 

@@ -266,6 +266,17 @@ def _excel_serials(column: Any, series: pd.Series) -> bool:
     )
 
 
+def _few_dates_in_text(series: pd.Series) -> bool:
+    """True for a text column whose distinct cells are mostly not dates: one hashing pass
+    in C (value_counts) answers for a 10^6-row column of labels, before any list is built."""
+    if pd.api.types.infer_dtype(series, skipna=True) != "string":
+        return False  # Excel cells (datetime, numbers): the full check below
+    counts = series.value_counts(sort=False)
+    counts = counts[[bool(v.strip()) for v in counts.index]]
+    dated = sum(n for v, n in counts.items() if _kind(v) is not None)
+    return dated < DATE_SHARE * counts.sum()
+
+
 def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Turn text columns of dates into datetime64 and of 和暦 years into western years.
 
@@ -294,6 +305,8 @@ def convert_date_columns(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             )
             continue
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        if _few_dates_in_text(series):
             continue
         values = present_values(series)
         kinds = _kinds(values)
