@@ -235,13 +235,13 @@ def _execute_papermill(
 
 
 def _render_html(work: Path, title: str, header: str = "") -> None:
-    from nbconvert import HTMLExporter
+    from workbench.templates.report_html import ReportHTMLExporter
 
     nb = nbformat.read(work / "report.ipynb", as_version=4)
     nb.metadata["title"] = title  # the browser tab / file name shown when shared
     if header:  # 作成日, 出典 and 要旨 under the notebook's title cell, in the HTML only
         nb.cells.insert(1, nbformat.v4.new_markdown_cell(header))
-    exporter = HTMLExporter(
+    exporter = ReportHTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
     body, _ = exporter.from_notebook_node(nb)
