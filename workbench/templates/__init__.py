@@ -15,8 +15,6 @@ from __future__ import annotations
 import ast
 import json
 import pickle
-import re
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from workbench.errors import WorkbenchError
 from workbench.paths import templates_dir
 from workbench.templates.analyses import ANALYSES, TemplateInputError
 from workbench.templates.loading import SHEET_COLUMN, apply_where, load_data, load_sheets
+from workbench.templates.outputs import OUTPUTS, publish, write_reports
 
 __all__ = [
     "TemplateError",
@@ -47,8 +46,6 @@ __all__ = [
     "SHEET_COLUMN",
 ]
 
-#: Files a finished run leaves in the output folder.
-OUTPUTS = ("report.ipynb", "report.html", "report.docx", "results.xlsx", "result.json")
 #: Parameters the runner fills in; users never pass them.
 INTERNAL = {"data_path", "result_path"}
 
@@ -234,53 +231,6 @@ def _execute_papermill(
         raise _execution_error(info, error.ename, error.evalue) from None
 
 
-def _render_html(work: Path, title: str, header: str = "") -> None:
-    from workbench.templates.report_html import ReportHTMLExporter
-
-    nb = nbformat.read(work / "report.ipynb", as_version=4)
-    nb.metadata["title"] = title  # the browser tab / file name shown when shared
-    if header:  # 作成日, 出典 and 要旨 under the notebook's title cell, in the HTML only
-        nb.cells.insert(1, nbformat.v4.new_markdown_cell(header))
-    exporter = ReportHTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    body, _ = exporter.from_notebook_node(nb)
-    # nbconvert writes <html> or <html lang="en">: the report is Japanese.
-    body = re.sub(r"<html[^>]*>", '<html lang="ja">', body, count=1)
-    (work / "report.html").write_text(body, encoding="utf-8")
-
-
-def _write_reports(work: Path, title: str, notes: pd.DataFrame, source: str) -> None:
-    """report.html, report.docx and results.xlsx from one ReportContent; result.json gains
-    a ``report`` block (作成日, 出典, 要旨) so the app and other tools can show the same."""
-    from workbench.templates.content import ReportContent
-    from workbench.templates.report_docx import write_docx
-    from workbench.templates.report_xlsx import write_xlsx
-
-    result = json.loads((work / "result.json").read_text(encoding="utf-8"))
-    content = ReportContent.from_run(title, result, notes, work / "report.ipynb", source)
-    _render_html(work, title, content.markdown_header())
-    write_docx(content, work / "report.docx")
-    write_xlsx(content, work / "results.xlsx")
-    result["report"] = {
-        "created": content.created.isoformat(),
-        "source": source or None,
-        "summary": content.summary,
-    }
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    (work / "result.json").write_text(text, encoding="utf-8")
-
-
-def _publish(work: Path, out: Path) -> None:
-    """Move the finished files into ``out``; the old report is replaced only now."""
-    out.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUTS:
-        (out / name).unlink(missing_ok=True)
-    # result.json last: its presence marks a complete report.
-    for name in OUTPUTS:
-        shutil.move(str(work / name), str(out / name))
-
-
 def reading_record(df: pd.DataFrame) -> dict[str, Any]:
     """What the reader decided, for result.json's data block (JSON-ready)."""
     attrs = df.attrs
@@ -411,6 +361,6 @@ def run(
             raise TemplateError(str(error)) from None
         if not (work / "result.json").is_file():
             raise TemplateError(f"テンプレート「{name}」が result.json を書きませんでした")
-        _write_reports(work, f"{info.title}（{Path(data).name}）", notes, source)
-        _publish(work, out)
+        write_reports(work, f"{info.title}（{Path(data).name}）", notes, source)
+        publish(work, out)
     return json.loads((out / "result.json").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""report.html's exporter: nbconvert's HTMLExporter with its last pass made cheaper.
+"""report.html: ``render_html`` with nbconvert's HTMLExporter, its last pass made cheaper.
 
 HTMLExporter ends by parsing the page with BeautifulSoup to give images without an
 ``alt`` a placeholder text and output areas a ``tabindex``; it finds them with CSS
@@ -12,8 +12,11 @@ shows up there.  Imported only when a report is rendered (it imports nbconvert).
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
+import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
@@ -70,3 +73,19 @@ class ReportHTMLExporter(HTMLExporter):
         if missing_alt:
             self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
         return page, resources
+
+
+def render_html(work: Path, title: str, header: str = "") -> None:
+    """work/report.ipynb as work/report.html: no code, the title in the tab, ``header``
+    (作成日, 出典 and 要旨 in Markdown) under the notebook's title cell."""
+    nb = nbformat.read(work / "report.ipynb", as_version=4)
+    nb.metadata["title"] = title  # the browser tab / file name shown when shared
+    if header:  # 作成日, 出典 and 要旨 under the notebook's title cell, in the HTML only
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell(header))
+    exporter = ReportHTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    # nbconvert writes <html> or <html lang="en">: the report is Japanese.
+    body = re.sub(r"<html[^>]*>", '<html lang="ja">', body, count=1)
+    (work / "report.html").write_text(body, encoding="utf-8")
