@@ -1,5 +1,6 @@
-"""The files a template run leaves: the three reports written in the work folder, then
-moved into the output folder together so a failed run never leaves a half-written set.
+"""The files a template run leaves: the reports are written in a work folder and moved
+into the output folder only once all are written, result.json last, so a run that fails
+while writing leaves the old report in place and a present result.json marks a full set.
 
 The report writers import python-docx, openpyxl and nbconvert; they are imported when a
 run writes its reports, not when ``workbench.templates`` is imported.
